@@ -1,0 +1,14 @@
+import type { Database } from '../data';
+import type { AssistantProvider } from '../platform/assistant-provider';
+import type { MessageProvider } from '../platform/messaging';
+import type { Logger } from '../platform/logger';
+
+/** What activities are built from; the worker creates these once. */
+export interface ActivityDependencies {
+  db: Database;
+  logger: Logger;
+  /** SMS (Twilio) or the log in development. */
+  messages: MessageProvider;
+  /** After-call summary and lead fields; default the deterministic local provider. */
+  assistant?: AssistantProvider;
+}

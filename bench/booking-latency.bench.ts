@@ -1,0 +1,93 @@
+/**
+ * Booking latency through the real path: HTTP POST /api/v1/appointments (API key)
+ * → Temporal Update-with-Start → worker (local activity) → PostgreSQL, answered
+ * when the slot is held. Sequential and concurrent bookings, next to a direct
+ * transactional insert of the same appointment (the floor no workflow can beat).
+ * Floor: p99 ≤ 150 ms sequential.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAccountsApi } from '../api/accounts';
+import { createApp } from '../api/app';
+import { issueApiKey } from '../api/auth/api-keys';
+import { ApiKey, Appointment } from '../data';
+import { createLogger } from '../platform/logger';
+import { MemoryNotifier } from '../platform/notifier';
+import { formatTiming, startBookingStack, summarize } from './support';
+
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 500);
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 200);
+const FLOOR_P99_MS = 150;
+
+export async function run(): Promise<{ sequentialP99Ms: number }> {
+  const logger = createLogger('bench', 'silent');
+  const stack = await startBookingStack('booking');
+  const { db, businessId, client, taskQueue, nextSlot } = stack;
+  const issued = issueApiKey();
+  await db.withTenant({ businessId }, () => ApiKey.create({ businessId, name: 'bench', prefix: issued.prefix, secretHash: issued.secretHash, scopes: ['read', 'write'] }));
+  const api = createAccountsApi({
+    db,
+    logger,
+    notifier: new MemoryNotifier(),
+    sessionSecret: 'bench',
+    sessionTtlHours: 1,
+    cookieSecure: 'false',
+    publicBaseUrl: 'http://bench.local',
+    booking: { temporal: client, taskQueue, namespace: stack.infra.temporalNamespace, temporalUiUrl: 'http://ui', leadFollowUpMs: 3_600_000 },
+  });
+  const server = http.createServer(createApp({ logger, readinessChecks: {}, routers: [{ path: '/api/v1', router: api.router }] }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+
+  const bookOnce = async (i: number): Promise<number> => {
+    const started = performance.now();
+    const response = await fetch(`${base}/appointments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${issued.key}`, 'content-type': 'application/json', 'idempotency-key': `bench-${process.pid}-${i}` },
+      body: JSON.stringify({ name: `Bench ${i}`, phone: `05077${String(i % 100_000).padStart(5, '0')}`, start: nextSlot() }),
+    });
+    await response.arrayBuffer();
+    if (response.status !== 201) throw new Error(`booking ${i} answered ${response.status}`);
+    return performance.now() - started;
+  };
+
+  try {
+    for (let i = 0; i < 20; i++) await bookOnce(1_000_000 + i); // warm-up
+    const sequential: number[] = [];
+    for (let i = 0; i < SEQUENTIAL; i++) sequential.push(await bookOnce(i));
+    const concurrentStarted = performance.now();
+    const concurrent = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => bookOnce(10_000 + i)));
+    const concurrentSeconds = (performance.now() - concurrentStarted) / 1000;
+
+    const direct: number[] = [];
+    for (let i = 0; i < SEQUENTIAL; i++) {
+      const startsAt = new Date(nextSlot());
+      const started = performance.now();
+      await db.withTenant({ businessId }, () => Appointment.create({ businessId, startsAt, endsAt: new Date(startsAt.getTime() + 15 * 60_000), idempotencyKey: `direct-${i}` }));
+      direct.push(performance.now() - started);
+    }
+
+    const seq = summarize(sequential);
+    const conc = summarize(concurrent);
+    const baseline = summarize(direct);
+    console.log('\n== booking latency: API → Temporal (Update-with-Start) → worker → PostgreSQL ==');
+    console.log(formatTiming(`${SEQUENTIAL} sequential bookings`, seq));
+    console.log(formatTiming(`${CONCURRENT} concurrent bookings`, conc));
+    console.log(formatTiming('baseline: direct transactional insert', baseline));
+    console.log(`throughput: ${(CONCURRENT / concurrentSeconds).toFixed(1)} bookings/s concurrent, ${(1000 / seq.meanMs).toFixed(1)} bookings/s sequential`);
+    console.log(`ratio sequential p50 / direct insert p50: ${(seq.p50Ms / baseline.p50Ms).toFixed(1)}x`);
+    console.log(`floor p99 ≤ ${FLOOR_P99_MS} ms sequential: ${seq.p99Ms <= FLOOR_P99_MS ? 'MET' : 'NOT MET'} (${seq.p99Ms.toFixed(1)} ms)`);
+    return { sequentialP99Ms: seq.p99Ms };
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await stack.stop();
+  }
+}
+
+if (require.main === module) {
+  run().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

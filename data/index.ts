@@ -1,0 +1,42 @@
+/**
+ * The data layer: models, migrations and the tenant context.
+ * Repositories never write business_id into a where: withTenant() sets
+ * app.business_id for the transaction and row-level security filters.
+ */
+export { Database, type DatabaseOptions, type TenantIdentity } from './database';
+export {
+  TenantContextMissingError,
+  currentScope,
+  requireBusinessId,
+  type TenantScope,
+} from './tenant-context';
+export { migrate, type MigrateOptions } from './migrator';
+export { MIGRATIONS } from './migrations';
+export * as models from './models';
+export {
+  Business,
+  PhoneNumber,
+  User,
+  Lead,
+  LeadStatus,
+  Note,
+  Task,
+  Appointment,
+  Call,
+  Conversation,
+  Message,
+  AuditLog,
+  ApiKey,
+  AuthSession,
+  PasswordResetToken,
+  LoginThrottle,
+  Notification,
+  USER_ROLES,
+  type ApiKeyScope,
+  type PasswordTokenPurpose,
+  type UserRole,
+  type WeeklyHoursRule,
+  type BookingRules,
+  type NotificationChannel,
+} from './models';
+export { businessRulesOf } from './business-rules';

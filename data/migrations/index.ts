@@ -1,0 +1,18 @@
+import type { MigrationDefinition } from './types';
+import * as m0001 from './0001_app_role_and_tenancy_functions';
+import * as m0002 from './0002_core_tables';
+import * as m0003 from './0003_accounts_and_access';
+import * as m0004 from './0004_notifications';
+
+/**
+ * Every migration, in order. Strictly additive: a migration may add tables,
+ * columns, indexes and constraints, never drop or rename (test/integration/migrations.test.ts).
+ */
+export const MIGRATIONS: MigrationDefinition[] = [
+  { name: '0001_app_role_and_tenancy_functions', up: m0001.up },
+  { name: '0002_core_tables', up: m0002.up },
+  { name: '0003_accounts_and_access', up: m0003.up },
+  { name: '0004_notifications', up: m0004.up },
+];
+
+export type { MigrationContext, MigrationDefinition } from './types';

@@ -1,0 +1,412 @@
+/**
+ * A local stand-in for the OpenAI Realtime API (GA WebSocket protocol), for
+ * development and tests. It speaks the real event names and shapes, rejects
+ * beta-only session fields the way the service does, streams deterministic
+ * μ-law audio, detects caller speech with an energy threshold and follows a
+ * small script (transcript, reply, optional function call).
+ * Never imported by production code; the realtime service reaches it only
+ * through OPENAI_REALTIME_URL=ws://...
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import WebSocket, { WebSocketServer, type RawData } from 'ws';
+import { mulawEnergy, mulawTone } from '../../realtime/mulaw';
+
+export interface FakeModelScript {
+  /** Audio length of the greeting (first response.create). */
+  greetingMs: number;
+  /** Audio length of every later reply. */
+  replyMs: number;
+  /** What the "caller" said, reported as the transcription of each caller turn. */
+  callerTranscript: string;
+  assistantTranscript: string;
+  /** Caller turn (1-based) answered with a function call instead of audio. */
+  functionCallOnTurn: number | null;
+  functionCall: { name: string; arguments: Record<string, unknown> };
+  /** Size of each audio delta in bytes: deliberately not a multiple of 160. */
+  deltaBytes: number;
+  /** 0 = deltas as fast as the socket takes them (like the real service); > 0 = one delta per interval. */
+  deltaIntervalMs: number;
+  /** Mean absolute amplitude above which caller audio counts as speech. */
+  speechThreshold: number;
+  /** Overwrite the first 4 bytes of every delta with a counter (unique payloads for latency matching). */
+  stampDeltas: boolean;
+  /** Require `Authorization: Bearer <this>` (null = accept any). */
+  requireApiKey: string | null;
+  /** Keep every appended caller byte in the session record (off for load tests). */
+  recordAudio: boolean;
+  /** Run the energy detector on caller audio (off for load tests that never speak). */
+  detectSpeech: boolean;
+}
+
+export const DEFAULT_FAKE_SCRIPT: FakeModelScript = {
+  greetingMs: 2_000,
+  replyMs: 1_500,
+  callerTranscript: 'שלום, אני רוצה לקבוע תור למחר בשלוש',
+  assistantTranscript: 'בשמחה, אני בודק מה פנוי מחר בשלוש.',
+  functionCallOnTurn: null,
+  functionCall: { name: 'book_appointment', arguments: { slotStart: '2026-11-24T15:00', name: 'דנה', phone: '0501234567' } },
+  deltaBytes: 1_234,
+  deltaIntervalMs: 0,
+  speechThreshold: 500,
+  stampDeltas: false,
+  requireApiKey: null,
+  recordAudio: true,
+  detectSpeech: true,
+};
+
+/** Session fields the beta API had at the top level; GA moved them under `audio` (or renamed them). */
+const BETA_ONLY_SESSION_FIELDS = ['input_audio_format', 'output_audio_format', 'input_audio_transcription', 'turn_detection', 'modalities', 'voice'];
+
+interface FakeItem {
+  id: string;
+  role: 'user' | 'assistant';
+  audioBytes: number;
+}
+
+interface ActiveResponse {
+  id: string;
+  itemId: string;
+  timer: NodeJS.Timeout | null;
+  immediate: NodeJS.Immediate | null;
+  remainingBytes: number;
+  sentBytes: number;
+}
+
+export interface FakeSessionRecord {
+  id: string;
+  headers: http.IncomingHttpHeaders;
+  /** Every client event except input_audio_buffer.append, in order. */
+  events: Array<Record<string, unknown>>;
+  /** The caller audio exactly as appended (decoded base64). */
+  audio: Buffer[];
+  errorsSent: Array<Record<string, unknown>>;
+  truncates: Array<{ item_id: string; audio_end_ms: number; itemAudioMs: number }>;
+  items: Map<string, FakeItem>;
+  closed: Promise<void>;
+  socket: WebSocket;
+}
+
+export interface FakeModelHooks {
+  /** Each appended caller payload with its arrival time (bench latency). */
+  onAppend?: (payload: string, atMs: number) => void;
+  /** Each audio delta as it is sent (bench latency). */
+  onDelta?: (payloadBase64: string, atMs: number) => void;
+}
+
+export class OpenAIRealtimeFake {
+  readonly script: FakeModelScript;
+  readonly sessions: FakeSessionRecord[] = [];
+  #server: http.Server | null = null;
+  #wss: WebSocketServer | null = null;
+  #port = 0;
+  #hooks: FakeModelHooks;
+
+  constructor(script: Partial<FakeModelScript> = {}, hooks: FakeModelHooks = {}) {
+    this.script = { ...DEFAULT_FAKE_SCRIPT, ...script };
+    this.#hooks = hooks;
+  }
+
+  /** Number of WebSocket connections ever accepted. */
+  get connections(): number {
+    return this.sessions.length;
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.#port}/v1/realtime?model=gpt-realtime`;
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.#server = http.createServer((_req, res) => {
+      res.writeHead(404).end();
+    });
+    this.#wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
+    this.#server.on('upgrade', (req, socket, head) => {
+      const key = this.script.requireApiKey;
+      if (key && req.headers.authorization !== `Bearer ${key}`) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      this.#wss!.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, req));
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(port, host, resolve));
+    const address = this.#server.address();
+    this.#port = typeof address === 'object' && address ? address.port : 0;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    for (const session of this.sessions) session.socket.terminate();
+    this.#wss?.close();
+    if (this.#server) await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
+  }
+
+  #accept(socket: WebSocket, req: http.IncomingMessage): void {
+    new FakeSession(this, socket, req, this.script, this.#hooks);
+  }
+}
+
+class FakeSession {
+  readonly record: FakeSessionRecord;
+  #socket: WebSocket;
+  #script: FakeModelScript;
+  #hooks: FakeModelHooks;
+  #session: Record<string, unknown> = { type: 'realtime', audio: { input: { format: { type: 'audio/pcm', rate: 24_000 } }, output: { format: { type: 'audio/pcm', rate: 24_000 }, voice: 'alloy' } } };
+  #counter = 0;
+  #responses = 0;
+  #callerTurns = 0;
+  #active: ActiveResponse | null = null;
+  #bufferBytes = 0;
+  #speaking = false;
+  #silentBytes = 0;
+  #speechStartBytes = 0;
+  #tonePhase = 0;
+  #stamp = 0;
+  #sessionNumber: number;
+
+  constructor(fake: OpenAIRealtimeFake, socket: WebSocket, req: http.IncomingMessage, script: FakeModelScript, hooks: FakeModelHooks) {
+    this.#socket = socket;
+    this.#script = script;
+    this.#hooks = hooks;
+    let resolveClosed: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => {
+      resolveClosed = resolve;
+    });
+    this.record = { id: `sess_${fake.sessions.length + 1}`, headers: req.headers, events: [], audio: [], errorsSent: [], truncates: [], items: new Map(), closed, socket };
+    fake.sessions.push(this.record);
+    this.#sessionNumber = fake.sessions.length & 0xfff;
+    socket.on('close', () => {
+      this.#stopResponse();
+      resolveClosed();
+    });
+    socket.on('message', (data: RawData) => this.#onMessage(data.toString()));
+    this.#send({ type: 'session.created', session: { id: this.record.id, object: 'realtime.session', ...this.#session } });
+  }
+
+  #id(prefix: string): string {
+    this.#counter += 1;
+    return `${prefix}_${this.record.id}_${this.#counter}`;
+  }
+
+  #send(event: Record<string, unknown>): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify({ event_id: this.#id('event'), ...event }));
+  }
+
+  #error(code: string, message: string, param: string | null, eventId: unknown): void {
+    const error = { type: 'error', error: { type: 'invalid_request_error', code, message, param, event_id: eventId ?? null } };
+    this.record.errorsSent.push(error);
+    this.#send(error);
+  }
+
+  #onMessage(text: string): void {
+    let event: Record<string, unknown>;
+    try {
+      event = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      this.#error('invalid_json', 'The message is not valid JSON.', null, null);
+      return;
+    }
+    if (event.type === 'input_audio_buffer.append') {
+      this.#onAppend(event);
+      return;
+    }
+    this.record.events.push(event);
+    switch (event.type) {
+      case 'session.update':
+        return this.#onSessionUpdate(event);
+      case 'response.create':
+        return this.#startResponse(event);
+      case 'response.cancel':
+        return this.#onCancel(event);
+      case 'conversation.item.truncate':
+        return this.#onTruncate(event);
+      case 'conversation.item.create':
+        return this.#onItemCreate(event);
+      default:
+        this.#error('invalid_value', `Invalid value: '${String(event.type)}'. Supported values are client events.`, 'type', event.event_id);
+    }
+  }
+
+  #onSessionUpdate(event: Record<string, unknown>): void {
+    const session = event.session as Record<string, unknown> | undefined;
+    if (!session || typeof session !== 'object') return this.#error('missing_required_parameter', "Missing required parameter: 'session'.", 'session', event.event_id);
+    if (session.type !== 'realtime') return this.#error('missing_required_parameter', "Missing required parameter: 'session.type'.", 'session.type', event.event_id);
+    for (const field of BETA_ONLY_SESSION_FIELDS) {
+      if (field in session) return this.#error('unknown_parameter', `Unknown parameter: 'session.${field}'.`, `session.${field}`, event.event_id);
+    }
+    this.#session = { ...this.#session, ...session };
+    this.#send({ type: 'session.updated', session: { id: this.record.id, object: 'realtime.session', ...this.#session } });
+  }
+
+  #turnDetection(): Record<string, unknown> | null {
+    const audio = this.#session.audio as { input?: { turn_detection?: Record<string, unknown> | null } } | undefined;
+    return audio?.input?.turn_detection ?? null;
+  }
+
+  #onAppend(event: Record<string, unknown>): void {
+    if (typeof event.audio !== 'string') return this.#error('invalid_value', "Invalid 'audio'.", 'audio', event.event_id);
+    this.#hooks.onAppend?.(event.audio, performance.now());
+    if (!this.#script.recordAudio && !this.#script.detectSpeech) return;
+    const bytes = Buffer.from(event.audio, 'base64');
+    if (this.#script.recordAudio) this.record.audio.push(bytes);
+    this.#bufferBytes += bytes.length;
+    const vad = this.#turnDetection();
+    if (!vad || !this.#script.detectSpeech) return;
+    const silenceMs = typeof vad.silence_duration_ms === 'number' ? vad.silence_duration_ms : 500;
+    const loud = mulawEnergy(bytes) > this.#script.speechThreshold;
+    if (loud) {
+      this.#silentBytes = 0;
+      if (!this.#speaking) {
+        this.#speaking = true;
+        this.#speechStartBytes = this.#bufferBytes - bytes.length;
+        this.#send({ type: 'input_audio_buffer.speech_started', audio_start_ms: Math.floor(this.#speechStartBytes / 8), item_id: this.#id('item') });
+      }
+      return;
+    }
+    if (!this.#speaking) return;
+    this.#silentBytes += bytes.length;
+    if (this.#silentBytes / 8 < silenceMs) return;
+    this.#speaking = false;
+    this.#silentBytes = 0;
+    const itemId = this.#id('item');
+    this.#send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: Math.floor(this.#bufferBytes / 8), item_id: itemId });
+    this.#send({ type: 'input_audio_buffer.committed', item_id: itemId, previous_item_id: null });
+    this.record.items.set(itemId, { id: itemId, role: 'user', audioBytes: this.#bufferBytes - this.#speechStartBytes });
+    this.#send({ type: 'conversation.item.added', item: { id: itemId, type: 'message', role: 'user', content: [{ type: 'input_audio', transcript: null }] } });
+    this.#send({ type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: this.#script.callerTranscript });
+    this.#callerTurns += 1;
+    if (vad.create_response !== false && !this.#active) this.#startResponse({ type: 'response.create', turn: this.#callerTurns });
+  }
+
+  #onItemCreate(event: Record<string, unknown>): void {
+    const item = event.item as Record<string, unknown> | undefined;
+    if (!item || typeof item !== 'object') return this.#error('missing_required_parameter', "Missing required parameter: 'item'.", 'item', event.event_id);
+    const id = typeof item.id === 'string' ? item.id : this.#id('item');
+    this.record.items.set(id, { id, role: 'user', audioBytes: 0 });
+    this.#send({ type: 'conversation.item.added', item: { ...item, id } });
+    this.#send({ type: 'conversation.item.done', item: { ...item, id } });
+  }
+
+  #usage(audioBytes: number): Record<string, unknown> {
+    const audioOut = Math.round(audioBytes / 8 / 50);
+    return {
+      total_tokens: 400 + 20 + audioOut,
+      input_tokens: 400,
+      output_tokens: 20 + audioOut,
+      input_token_details: { text_tokens: 300, audio_tokens: 100, cached_tokens: 128, cached_tokens_details: { text_tokens: 128, audio_tokens: 0 } },
+      output_token_details: { text_tokens: 20, audio_tokens: audioOut },
+    };
+  }
+
+  #startResponse(event: Record<string, unknown>): void {
+    if (this.#active) {
+      return this.#error('conversation_already_has_active_response', `Conversation already has an active response in progress: ${this.#active.id}.`, null, event.event_id);
+    }
+    this.#responses += 1;
+    const id = this.#id('resp');
+    this.#send({ type: 'response.created', response: { id, object: 'realtime.response', status: 'in_progress', output: [] } });
+    if (typeof event.turn === 'number' && event.turn === this.#script.functionCallOnTurn) {
+      const itemId = this.#id('item');
+      const callId = this.#id('call');
+      const args = JSON.stringify(this.#script.functionCall.arguments);
+      const item = { id: itemId, type: 'function_call', status: 'completed', name: this.#script.functionCall.name, call_id: callId, arguments: args };
+      this.#send({ type: 'response.output_item.added', response_id: id, output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } });
+      this.#send({ type: 'response.function_call_arguments.done', response_id: id, item_id: itemId, output_index: 0, call_id: callId, name: item.name, arguments: args });
+      this.#send({ type: 'response.output_item.done', response_id: id, output_index: 0, item });
+      this.#send({ type: 'response.done', response: { id, object: 'realtime.response', status: 'completed', output: [item], usage: this.#usage(0) } });
+      return;
+    }
+    const itemId = this.#id('item');
+    this.record.items.set(itemId, { id: itemId, role: 'assistant', audioBytes: 0 });
+    this.#send({ type: 'response.output_item.added', response_id: id, output_index: 0, item: { id: itemId, type: 'message', role: 'assistant', status: 'in_progress', content: [] } });
+    const ms = this.#responses === 1 ? this.#script.greetingMs : this.#script.replyMs;
+    this.#active = { id, itemId, timer: null, immediate: null, remainingBytes: ms * 8, sentBytes: 0 };
+    this.#streamNext();
+  }
+
+  #streamNext(): void {
+    const active = this.#active;
+    if (!active) return;
+    active.timer = null;
+    active.immediate = null;
+    if (active.remainingBytes <= 0) return this.#finishResponse('completed');
+    const size = Math.min(this.#script.deltaBytes, active.remainingBytes);
+    const chunk = mulawTone(size / 8, 440, 8_000, this.#tonePhase);
+    this.#tonePhase += size;
+    if (this.#script.stampDeltas && chunk.length >= 4) {
+      this.#stamp += 1;
+      // session number in the high bits: payloads are unique across concurrent sessions too
+      chunk.writeUInt32BE(((this.#sessionNumber << 20) | (this.#stamp & 0xfffff)) >>> 0, 0);
+    }
+    active.remainingBytes -= size;
+    active.sentBytes += size;
+    this.record.items.get(active.itemId)!.audioBytes += size;
+    const delta = chunk.toString('base64');
+    this.#hooks.onDelta?.(delta, performance.now());
+    this.#send({ type: 'response.output_audio.delta', response_id: active.id, item_id: active.itemId, output_index: 0, content_index: 0, delta });
+    if (this.#script.deltaIntervalMs > 0) {
+      active.timer = setTimeout(() => this.#streamNext(), this.#script.deltaIntervalMs);
+    } else {
+      active.immediate = setImmediate(() => this.#streamNext());
+    }
+  }
+
+  #finishResponse(status: 'completed' | 'cancelled'): void {
+    const active = this.#active;
+    if (!active) return;
+    this.#stopResponse();
+    if (status === 'completed') {
+      this.#send({ type: 'response.output_audio.done', response_id: active.id, item_id: active.itemId, output_index: 0, content_index: 0 });
+      this.#send({ type: 'response.output_audio_transcript.done', response_id: active.id, item_id: active.itemId, output_index: 0, content_index: 0, transcript: this.#script.assistantTranscript });
+    }
+    this.#send({ type: 'response.output_item.done', response_id: active.id, output_index: 0, item: { id: active.itemId, type: 'message', role: 'assistant', status: status === 'completed' ? 'completed' : 'incomplete' } });
+    this.#send({ type: 'response.done', response: { id: active.id, object: 'realtime.response', status, usage: this.#usage(active.sentBytes) } });
+  }
+
+  #stopResponse(): void {
+    const active = this.#active;
+    if (!active) return;
+    if (active.timer) clearTimeout(active.timer);
+    if (active.immediate) clearImmediate(active.immediate);
+    this.#active = null;
+  }
+
+  #onCancel(event: Record<string, unknown>): void {
+    const active = this.#active;
+    if (!active || (typeof event.response_id === 'string' && event.response_id !== active.id)) {
+      return this.#error('response_cancel_not_active', 'Cancellation failed: no active response found.', null, event.event_id);
+    }
+    this.#finishResponseCancelled(active);
+  }
+
+  #finishResponseCancelled(active: ActiveResponse): void {
+    this.#stopResponse();
+    this.#send({ type: 'response.output_item.done', response_id: active.id, output_index: 0, item: { id: active.itemId, type: 'message', role: 'assistant', status: 'incomplete' } });
+    this.#send({ type: 'response.done', response: { id: active.id, object: 'realtime.response', status: 'cancelled', usage: this.#usage(active.sentBytes) } });
+  }
+
+  #onTruncate(event: Record<string, unknown>): void {
+    const itemId = event.item_id;
+    const audioEndMs = event.audio_end_ms;
+    const item = typeof itemId === 'string' ? this.record.items.get(itemId) : undefined;
+    if (!item) return this.#error('invalid_value', `Invalid 'item_id': no item with id '${String(itemId)}'.`, 'item_id', event.event_id);
+    if (typeof audioEndMs !== 'number' || !Number.isInteger(audioEndMs) || audioEndMs < 0) {
+      return this.#error('invalid_value', "Invalid 'audio_end_ms'.", 'audio_end_ms', event.event_id);
+    }
+    const itemAudioMs = item.audioBytes / 8;
+    if (audioEndMs > itemAudioMs) {
+      return this.#error('invalid_value', `Audio content of ${itemAudioMs}ms is already shorter than ${audioEndMs}ms`, 'audio_end_ms', event.event_id);
+    }
+    this.record.truncates.push({ item_id: item.id, audio_end_ms: audioEndMs, itemAudioMs });
+    this.#send({ type: 'conversation.item.truncated', item_id: item.id, content_index: 0, audio_end_ms: audioEndMs });
+  }
+}
+
+/** `npx tsx devtools/fakes/openai-realtime-fake.ts [port]`: a standalone fake for local development. */
+if (require.main === module) {
+  const port = Number(process.argv[2] ?? process.env.FAKE_OPENAI_PORT ?? 8765);
+  const fake = new OpenAIRealtimeFake();
+  void fake.start(port).then((url) => {
+    console.log(`fake OpenAI Realtime listening: OPENAI_REALTIME_URL=${url}`);
+  });
+}

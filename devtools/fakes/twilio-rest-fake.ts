@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+
+export interface FakeTwilioMessage {
+  sid: string;
+  accountSid: string;
+  to: string;
+  from: string;
+  body: string;
+  dateCreated: string;
+}
+
+/**
+ * A local stand-in for Twilio's Messages REST resource (2010-04-01): the same
+ * paths, form-encoded POST, HTTP basic auth and JSON answers, recording every
+ * message it "sends". Faults can be injected: plain failures, and a message
+ * that is recorded but whose answer never arrives (a crash after sending).
+ */
+export class FakeTwilioRest {
+  readonly messages: FakeTwilioMessage[] = [];
+  private server: http.Server | null = null;
+  private failures: number[] = [];
+  private dropAnswersTo = new Map<string, number>();
+  /** Messages whose answer was dropped on purpose. */
+  readonly droppedAnswers: FakeTwilioMessage[] = [];
+
+  constructor(
+    private readonly accountSid: string,
+    private readonly authToken: string,
+  ) {}
+
+  async start(port = 0): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', () => resolve()));
+    const address = this.server.address() as { port: number };
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server!.close(resolve));
+    this.server = null;
+  }
+
+  /** The next `count` sends answer with this HTTP status and record nothing. */
+  failNext(count: number, status = 503): void {
+    for (let i = 0; i < count; i++) this.failures.push(status);
+  }
+
+  /** The next `count` sends to this number are recorded, but the connection drops before the answer. */
+  dropAnswerAfterSending(to: string, count = 1): void {
+    this.dropAnswersTo.set(to, (this.dropAnswersTo.get(to) ?? 0) + count);
+  }
+
+  sentTo(to: string): FakeTwilioMessage[] {
+    return this.messages.filter((message) => message.to === to);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(url.pathname);
+    if (!match) return this.answer(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    if (!this.authorized(req, match[1]!)) return this.answer(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+
+    if (req.method === 'GET') {
+      const to = url.searchParams.get('To');
+      const from = url.searchParams.get('From');
+      const found = this.messages.filter((m) => (!to || m.to === to) && (!from || m.from === from));
+      return this.answer(res, 200, { messages: found.map(toResource), page: 0, page_size: found.length });
+    }
+    if (req.method !== 'POST') return this.answer(res, 405, { code: 20004, message: 'Method not allowed', status: 405 });
+
+    const form = new URLSearchParams(await readBody(req));
+    const to = form.get('To');
+    const from = form.get('From');
+    const body = form.get('Body');
+    if (!to || !from || !body) return this.answer(res, 400, { code: 21604, message: "A 'To', 'From' and 'Body' are required", status: 400 });
+    if (!/^\+[1-9]\d{6,14}$/.test(to)) return this.answer(res, 400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 });
+    const failure = this.failures.shift();
+    if (failure) return this.answer(res, failure, { code: 20500, message: 'Internal Server Error', status: failure });
+
+    const message: FakeTwilioMessage = {
+      sid: `SM${randomBytes(16).toString('hex')}`,
+      accountSid: match[1]!,
+      to,
+      from,
+      body,
+      dateCreated: new Date().toUTCString(),
+    };
+    this.messages.push(message);
+    const drops = this.dropAnswersTo.get(to) ?? 0;
+    if (drops > 0) {
+      this.dropAnswersTo.set(to, drops - 1);
+      this.droppedAnswers.push(message);
+      req.socket.destroy();
+      return;
+    }
+    return this.answer(res, 201, toResource(message));
+  }
+
+  private authorized(req: http.IncomingMessage, accountSid: string): boolean {
+    const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+    return accountSid === this.accountSid && req.headers.authorization === expected;
+  }
+
+  private answer(res: http.ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+}
+
+function toResource(message: FakeTwilioMessage) {
+  return {
+    sid: message.sid,
+    account_sid: message.accountSid,
+    to: message.to,
+    from: message.from,
+    body: message.body,
+    status: 'queued',
+    direction: 'outbound-api',
+    date_created: message.dateCreated,
+    api_version: '2010-04-01',
+  };
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (data += chunk));
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}

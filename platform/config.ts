@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/**
+ * The one place environment variables are read. Every service calls loadConfig()
+ * once at start-up and passes the pieces it needs down as arguments.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (postgres://prosaas_app:...@host:5432/prosaas)'),
+  DATABASE_ADMIN_URL: z.string().optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('prosaas'),
+  TEMPORAL_TASK_QUEUE: z.string().default('prosaas-main'),
+  TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port(3000),
+  REALTIME_HOST: z.string().default('127.0.0.1'),
+  REALTIME_PORT: port(3001),
+  WORKER_HEALTH_PORT: port(3003),
+  PUBLIC_BASE_URL: z.string().optional(),
+  PUBLIC_REALTIME_URL: z.string().optional(),
+  TRUST_PROXY: z.string().default('loopback'),
+  SESSION_SECRET: z.string().default('dev-only-session-secret-change-me'),
+  STREAM_TOKEN_SECRET: z.string().default('dev-only-stream-token-secret-change-me'),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SESSION_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  TWILIO_VALIDATE_SIGNATURES: bool(true),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_API_BASE_URL: z.string().url().default('https://api.twilio.com'),
+  /** A lead with no appointment after this long gets a follow-up task. */
+  LEAD_FOLLOW_UP_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(24 * 60),
+  STREAM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_REALTIME_MODEL: z.string().default('gpt-realtime'),
+  /** API base URL for the text model (after-call summaries); a compatible gateway may replace it. */
+  OPENAI_BASE_URL: z.string().url().default('https://api.openai.com/v1'),
+  /** Text model that summarizes calls when OPENAI_API_KEY is set (otherwise the local provider). */
+  OPENAI_SUMMARY_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_REALTIME_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
+  REALTIME_MAX_AHEAD_MS: z.coerce.number().int().min(20).max(2000).default(200),
+  REALTIME_OUTBOUND_QUEUE_MAX_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  REALTIME_TWILIO_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  REALTIME_INBOUND_BUFFER_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  REALTIME_BARGE_IN_GRACE_MS: z.coerce.number().int().min(0).max(5_000).default(350),
+  REALTIME_MARK_INTERVAL_MS: z.coerce.number().int().min(20).max(1_000).default(100),
+  REALTIME_DTMF_IDLE_MS: z.coerce.number().int().min(200).max(30_000).default(3_000),
+  REALTIME_PRICES_JSON: z.string().optional(),
+  /** The realtime service talks to Temporal (tools through workflows, call-session signals); false = static tools and a log sink. */
+  REALTIME_TEMPORAL: bool(true),
+  /** Longest a phone tool (booking, availability ...) may take before the caller hears an apology. */
+  REALTIME_TOOL_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(8_000),
+  /** A call workflow that hears nothing for this long finalizes the call (the realtime process died). */
+  CALL_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(3600).default(120),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // An empty value (VAR= in .env) means "not set", so defaults and required checks apply.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production') {
+    const problems: string[] = [];
+    if (config.SESSION_SECRET.startsWith('dev-only')) problems.push('SESSION_SECRET must be set in production');
+    if (config.STREAM_TOKEN_SECRET.startsWith('dev-only')) problems.push('STREAM_TOKEN_SECRET must be set in production');
+    if (config.SESSION_COOKIE_SECURE === 'false') problems.push('SESSION_COOKIE_SECURE=false is allowed only outside production');
+    if (!config.TWILIO_VALIDATE_SIGNATURES) problems.push('TWILIO_VALIDATE_SIGNATURES=false is allowed only outside production');
+    if (config.OPENAI_REALTIME_URL?.startsWith('ws://')) problems.push('OPENAI_REALTIME_URL must be wss:// in production (ws:// is for the local fake)');
+    if (problems.length) throw new ConfigError(problems);
+  }
+  return config;
+}

@@ -1,0 +1,749 @@
+import { performance } from 'node:perf_hooks';
+import WebSocket, { type RawData } from 'ws';
+import type { Logger } from '../platform/logger';
+import { buildSessionUpdate, greetingResponse, type AssistantProfile } from './assistant-profile';
+import type { AssistantTools } from './assistant-tools';
+import type { CallEvents, CallIdentity, CallStats, UsageEvent } from './call-events';
+import { DtmfAggregator, dtmfModelText, type DtmfFlushReason } from './dtmf';
+import {
+  FRAME_BYTES,
+  FRAME_MS,
+  FrameAssembler,
+  OutboundQueue,
+  TWILIO_MULAW_BYTES_PER_MS,
+  bytesToMs,
+  formatMarkName,
+  parseMarkName,
+  truncateAudioEndMs,
+  type OutboundFrame,
+} from './playback';
+import { addUsage, emptyUsage, usageCostUsd, type RealtimePriceTable, type RealtimeUsage } from './pricing';
+
+export { TWILIO_MULAW_BYTES_PER_MS, FRAME_MS, FRAME_BYTES };
+
+/** A stream that sends no `start` within this time is closed. */
+const START_TIMEOUT_MS = 10_000;
+const MODEL_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** After the assistant's goodbye has played, wait this long before hanging up. */
+const END_CALL_TAIL_MS = 300;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export interface CallBridgeTiming {
+  /** Assistant audio sent to Twilio ahead of real-time playback. */
+  maxAheadMs: number;
+  /** Hard cap of the outbound queue, in ms of audio. */
+  outboundQueueMaxMs: number;
+  /** Stop pulling from the queue while the Twilio socket has more unsent bytes than this. */
+  twilioMaxBufferedBytes: number;
+  /** Caller audio kept while the model socket opens. */
+  inboundBufferMaxMs: number;
+  bargeInGraceMs: number;
+  markIntervalMs: number;
+  dtmfIdleMs: number;
+}
+
+export const DEFAULT_BRIDGE_TIMING: Readonly<CallBridgeTiming> = Object.freeze({
+  maxAheadMs: 200,
+  outboundQueueMaxMs: 60_000,
+  twilioMaxBufferedBytes: 64 * 1024,
+  inboundBufferMaxMs: 5_000,
+  bargeInGraceMs: 350,
+  markIntervalMs: 100,
+  dtmfIdleMs: 3_000,
+});
+
+/** The fields of Twilio's `start` message the bridge relies on. */
+export interface TwilioStart {
+  streamSid: string;
+  callSid: string;
+  accountSid: string | null;
+  customParameters: Record<string, string>;
+}
+
+export type StartAuthorization = { ok: true; businessId: string } | { ok: false; reason: string };
+
+export interface CallBridgeOptions {
+  twilioSocket: WebSocket;
+  logger: Logger;
+  modelUrl: string;
+  /** Sent as `Authorization: Bearer`; omitted when empty (the local fake). */
+  apiKey?: string;
+  /** Checks the stream token of `start`; a refusal closes the stream before any model socket opens. */
+  authorizeStart: (start: TwilioStart) => StartAuthorization;
+  loadProfile: (businessId: string) => Promise<AssistantProfile>;
+  tools: AssistantTools;
+  events: CallEvents;
+  prices: RealtimePriceTable;
+  timing?: Partial<CallBridgeTiming>;
+  /** Monotonic clock in ms (tests may inject one). */
+  now?: () => number;
+  /** Keep caller words and model text out of the logs. */
+  dontLogModelData?: boolean;
+}
+
+interface PlaybackItem {
+  sentMs: number;
+  playedMs: number;
+  generatedMs: number;
+}
+
+type Phase = 'awaiting_start' | 'connecting' | 'live' | 'ended';
+
+function validateTiming(timing: CallBridgeTiming): void {
+  const ranges: Record<keyof CallBridgeTiming, [number, number]> = {
+    maxAheadMs: [FRAME_MS, 5_000],
+    outboundQueueMaxMs: [FRAME_MS, 600_000],
+    twilioMaxBufferedBytes: [FRAME_BYTES, 64 * 1024 * 1024],
+    inboundBufferMaxMs: [0, 60_000],
+    bargeInGraceMs: [0, 10_000],
+    markIntervalMs: [FRAME_MS, 10_000],
+    dtmfIdleMs: [1, 60_000],
+  };
+  for (const [key, [min, max]] of Object.entries(ranges) as Array<[keyof CallBridgeTiming, [number, number]]>) {
+    const value = timing[key];
+    if (!Number.isFinite(value) || value < min || value > max) throw new RangeError(`${key} must be between ${min} and ${max}, got ${value}`);
+  }
+}
+
+function json(value: unknown): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(value as string);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function base64Bytes(payload: string): number {
+  const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
+  return (payload.length / 4) * 3 - padding;
+}
+
+/** Total parser for Twilio's `start` payload. */
+export function parseTwilioStart(message: Record<string, unknown>): TwilioStart | null {
+  const start = message.start as Record<string, unknown> | undefined;
+  if (!start || typeof start !== 'object') return null;
+  const streamSid = str(start.streamSid) ?? str(message.streamSid);
+  const callSid = str(start.callSid);
+  if (!streamSid || !callSid) return null;
+  const customParameters: Record<string, string> = {};
+  const raw = start.customParameters;
+  if (raw && typeof raw === 'object') {
+    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) if (typeof value === 'string') customParameters[key] = value;
+  }
+  return { streamSid, callSid, accountSid: str(start.accountSid), customParameters };
+}
+
+/**
+ * One phone call: Twilio Media Streams on one side, one OpenAI Realtime (GA)
+ * WebSocket on the other. All per-stream state lives here in private fields.
+ *
+ * Inbound: caller μ-law is forwarded as Twilio's base64 payload, untouched.
+ * Outbound: model audio is cut into 20 ms frames, paced on a monotonic clock at
+ * most `maxAheadMs` ahead of playback, through a bounded queue that stops
+ * draining while the Twilio socket is backed up. Barge-in clears Twilio,
+ * cancels the response and truncates the item at the position confirmed by
+ * Twilio's marks; a new playback generation makes late marks and audio stale.
+ */
+export class CallBridge {
+  readonly #twilio: WebSocket;
+  readonly #options: CallBridgeOptions;
+  readonly #timing: CallBridgeTiming;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+
+  #phase: Phase = 'awaiting_start';
+  #endReason: string | null = null;
+  #streamSid: string | null = null;
+  #callSid: string | null = null;
+  #businessId: string | null = null;
+  #startTimer: NodeJS.Timeout | null = null;
+
+  #model: WebSocket | null = null;
+  #modelOpen = false;
+  #profile: AssistantProfile | null = null;
+  #sessionSent = false;
+  #greeted = false;
+  #pendingInbound: string[] = [];
+  #pendingInboundBytes = 0;
+
+  #generation = 0;
+  #assembler: FrameAssembler | null = null;
+  #items = new Map<string, PlaybackItem>();
+  readonly #queue: OutboundQueue;
+  #playheadEndMs = 0;
+  #pumpTimer: NodeJS.Timeout | null = null;
+
+  #activeResponseId: string | null = null;
+  #responseRequested = false;
+  #pendingResponseCreate = false;
+  #discardedResponseIds = new Set<string>();
+  #handledCallIds = new Set<string>();
+
+  #callerSpeaking = false;
+  #bargeInTimer: NodeJS.Timeout | null = null;
+
+  #endRequested = false;
+  #endAfterPlayback = false;
+  #endTimer: NodeJS.Timeout | null = null;
+
+  readonly #dtmf: DtmfAggregator;
+  #usage: RealtimeUsage = emptyUsage();
+  #bytesIn = 0;
+  #bytesOut = 0;
+  readonly #stats: CallStats = {
+    framesIn: 0,
+    framesOut: 0,
+    inboundDroppedBeforeModel: 0,
+    outboundDroppedFrames: 0,
+    marksSent: 0,
+    marksConfirmed: 0,
+    staleMarksIgnored: 0,
+    bargeIns: 0,
+    truncations: 0,
+  };
+
+  constructor(options: CallBridgeOptions) {
+    const timing = { ...DEFAULT_BRIDGE_TIMING, ...options.timing };
+    validateTiming(timing);
+    this.#options = options;
+    this.#timing = timing;
+    this.#twilio = options.twilioSocket;
+    this.#logger = options.logger;
+    this.#now = options.now ?? (() => performance.now());
+    this.#queue = new OutboundQueue(Math.max(FRAME_BYTES, Math.round(timing.outboundQueueMaxMs * TWILIO_MULAW_BYTES_PER_MS)));
+    this.#dtmf = new DtmfAggregator(timing.dtmfIdleMs, (digits, reason) => this.#onDtmfEntry(digits, reason));
+    this.#twilio.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) this.#onTwilioMessage(data.toString());
+    });
+    this.#twilio.on('close', () => this.#end('twilio_closed'));
+    this.#twilio.on('error', (error) => {
+      this.#logger.warn({ err: error }, 'twilio socket error');
+      this.#end('twilio_error');
+    });
+    this.#startTimer = setTimeout(() => {
+      if (this.#phase === 'awaiting_start') this.#refuse('no start message');
+    }, START_TIMEOUT_MS);
+    this.#startTimer.unref();
+  }
+
+  get stats(): Readonly<CallStats> {
+    return { ...this.#stats, outboundDroppedFrames: this.#queue.droppedFrames };
+  }
+
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  /** Ends the call from outside (service shutdown). */
+  close(reason = 'server_shutdown'): void {
+    this.#end(reason);
+  }
+
+  // ---------------------------------------------------------------- Twilio side
+
+  #onTwilioMessage(text: string): void {
+    const message = json(text);
+    if (!message) return;
+    switch (message.event) {
+      case 'media':
+        this.#onTwilioMedia(message.media as Record<string, unknown> | undefined);
+        break;
+      case 'start':
+        this.#onTwilioStart(message);
+        break;
+      case 'mark':
+        this.#onTwilioMark((message.mark as Record<string, unknown> | undefined)?.name);
+        break;
+      case 'dtmf':
+        if (this.#phase === 'live' || this.#phase === 'connecting') this.#dtmf.push((message.dtmf as Record<string, unknown> | undefined)?.digit);
+        break;
+      case 'stop':
+        this.#end('twilio_stop');
+        break;
+      default:
+        break; // `connected` and anything newer carry nothing the bridge needs
+    }
+  }
+
+  #onTwilioStart(message: Record<string, unknown>): void {
+    if (this.#phase !== 'awaiting_start') return;
+    this.#clearStartTimer();
+    const start = parseTwilioStart(message);
+    if (!start) return this.#refuse('malformed start message');
+    const authorization = this.#options.authorizeStart(start);
+    if (!authorization.ok) return this.#refuse(authorization.reason, start.callSid);
+    this.#streamSid = start.streamSid;
+    this.#callSid = start.callSid;
+    this.#businessId = authorization.businessId;
+    this.#phase = 'connecting';
+    this.#resetPlayback();
+    this.#openModel();
+    this.#options
+      .loadProfile(authorization.businessId)
+      .then((profile) => {
+        this.#profile = profile;
+        this.#configureSession();
+      })
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error, callSid: this.#callSid }, 'could not load the assistant profile');
+        this.#end('profile_error');
+      });
+  }
+
+  #onTwilioMedia(media: Record<string, unknown> | undefined): void {
+    if (this.#phase !== 'live' && this.#phase !== 'connecting') return;
+    const payload = media?.payload;
+    if (typeof payload !== 'string' || payload.length === 0 || payload.length % 4 !== 0 || !BASE64.test(payload)) return;
+    this.#stats.framesIn += 1;
+    const bytes = base64Bytes(payload);
+    this.#bytesIn += bytes;
+    if (this.#phase === 'live') {
+      this.#sendModelRaw(`{"type":"input_audio_buffer.append","audio":"${payload}"}`);
+      return;
+    }
+    this.#pendingInbound.push(payload);
+    this.#pendingInboundBytes += bytes;
+    const maxBytes = this.#timing.inboundBufferMaxMs * TWILIO_MULAW_BYTES_PER_MS;
+    while (this.#pendingInboundBytes > maxBytes && this.#pendingInbound.length > 0) {
+      const dropped = this.#pendingInbound.shift()!;
+      this.#pendingInboundBytes -= base64Bytes(dropped);
+      this.#stats.inboundDroppedBeforeModel += 1;
+    }
+  }
+
+  #onTwilioMark(name: unknown): void {
+    const mark = parseMarkName(name);
+    if (!mark) return;
+    if (mark.generation !== this.#generation) {
+      this.#stats.staleMarksIgnored += 1;
+      return;
+    }
+    const item = this.#items.get(mark.itemId);
+    if (!item) return;
+    this.#stats.marksConfirmed += 1;
+    if (mark.endMs > item.playedMs) item.playedMs = mark.endMs;
+    // A fully heard item needs no more accounting (keeps the map small on long calls).
+    if (item.playedMs >= item.generatedMs && this.#assembler?.itemId !== mark.itemId) this.#items.delete(mark.itemId);
+  }
+
+  #refuse(reason: string, callSid?: string): void {
+    this.#logger.warn({ reason, callSid }, 'media stream refused');
+    this.#phase = 'ended';
+    this.#endReason = `refused: ${reason}`;
+    this.#clearStartTimer();
+    if (this.#twilio.readyState === WebSocket.OPEN || this.#twilio.readyState === WebSocket.CONNECTING) this.#twilio.close(1008, 'unauthorized');
+  }
+
+  #sendTwilio(message: Record<string, unknown>): void {
+    if (this.#twilio.readyState === WebSocket.OPEN) this.#twilio.send(JSON.stringify(message));
+  }
+
+  // ---------------------------------------------------------------- model side
+
+  #openModel(): void {
+    const headers: Record<string, string> = {};
+    if (this.#options.apiKey) headers.Authorization = `Bearer ${this.#options.apiKey}`;
+    const model = new WebSocket(this.#options.modelUrl, { headers, handshakeTimeout: MODEL_HANDSHAKE_TIMEOUT_MS, perMessageDeflate: false });
+    this.#model = model;
+    model.on('open', () => {
+      this.#modelOpen = true;
+      this.#configureSession();
+    });
+    model.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) this.#onModelMessage(data.toString());
+    });
+    model.on('error', (error) => {
+      this.#logger.error({ err: error, callSid: this.#callSid }, 'model socket error');
+      this.#end('model_error');
+    });
+    model.on('close', (code) => {
+      this.#modelOpen = false;
+      if (this.#phase !== 'ended') {
+        this.#logger.warn({ code, callSid: this.#callSid }, 'model socket closed during the call');
+        this.#end('model_closed');
+      }
+    });
+  }
+
+  /** Once the socket is open and the profile loaded: session.update, then the caller audio buffered meanwhile. */
+  #configureSession(): void {
+    if (this.#phase !== 'connecting' || !this.#modelOpen || !this.#profile || this.#sessionSent) return;
+    this.#sessionSent = true;
+    this.#sendModel(buildSessionUpdate(this.#profile, this.#options.tools.definitions()));
+    this.#phase = 'live';
+    for (const payload of this.#pendingInbound) this.#sendModelRaw(`{"type":"input_audio_buffer.append","audio":"${payload}"}`);
+    this.#pendingInbound = [];
+    this.#pendingInboundBytes = 0;
+  }
+
+  #sendModel(event: Record<string, unknown>): void {
+    this.#sendModelRaw(JSON.stringify(event));
+  }
+
+  #sendModelRaw(text: string): void {
+    if (this.#model?.readyState === WebSocket.OPEN) this.#model.send(text);
+  }
+
+  #onModelMessage(text: string): void {
+    if (this.#phase === 'ended') return;
+    const event = json(text);
+    if (!event) return;
+    switch (event.type) {
+      case 'response.output_audio.delta':
+        this.#onAudioDelta(event);
+        break;
+      case 'response.output_audio.done':
+        this.#onAudioDone(event);
+        break;
+      case 'input_audio_buffer.speech_started':
+        this.#onSpeechStarted();
+        break;
+      case 'input_audio_buffer.speech_stopped':
+        this.#onSpeechStopped();
+        break;
+      case 'response.created':
+        this.#onResponseCreated(event.response as Record<string, unknown> | undefined);
+        break;
+      case 'response.done':
+        this.#onResponseDone(event.response as Record<string, unknown> | undefined);
+        break;
+      case 'response.function_call_arguments.done':
+        this.#onFunctionCall(event);
+        break;
+      case 'response.output_item.done': {
+        // The same call as a completed item (carries the name on every API version); deduplicated by call_id.
+        const item = event.item as Record<string, unknown> | undefined;
+        if (item?.type === 'function_call' && item.status === 'completed') this.#onFunctionCall({ ...item, response_id: event.response_id });
+        break;
+      }
+      case 'conversation.item.input_audio_transcription.completed':
+        this.#emitTranscript('caller', event.transcript, event.item_id);
+        break;
+      case 'response.output_audio_transcript.done':
+        this.#emitTranscript('assistant', event.transcript, event.item_id);
+        break;
+      case 'session.updated':
+        if (!this.#greeted && this.#profile) {
+          this.#greeted = true;
+          this.#responseRequested = true;
+          this.#sendModel(greetingResponse(this.#profile));
+        }
+        break;
+      case 'error':
+        this.#logger.warn({ callSid: this.#callSid, error: event.error }, 'model reported an error');
+        break;
+      default:
+        break;
+    }
+  }
+
+  #onResponseCreated(response: Record<string, unknown> | undefined): void {
+    this.#responseRequested = false;
+    this.#activeResponseId = str(response?.id);
+  }
+
+  #onResponseDone(response: Record<string, unknown> | undefined): void {
+    const id = str(response?.id);
+    if (id) this.#discardedResponseIds.delete(id);
+    if (!id || id === this.#activeResponseId) this.#activeResponseId = null;
+    this.#usage = addUsage(this.#usage, response?.usage);
+    this.#options.events.onUsage(this.#usageEvent());
+    if (this.#pendingResponseCreate) {
+      this.#pendingResponseCreate = false;
+      this.#requestResponse();
+    } else if (this.#endRequested && !this.#responseRequested) {
+      this.#endAfterPlayback = true;
+      this.#schedulePump();
+    }
+  }
+
+  /** response.create now, or once the active response is done (one response at a time). */
+  #requestResponse(): void {
+    if (this.#activeResponseId || this.#responseRequested) {
+      this.#pendingResponseCreate = true;
+      return;
+    }
+    this.#responseRequested = true;
+    this.#sendModel({ type: 'response.create' });
+  }
+
+  #onFunctionCall(event: Record<string, unknown>): void {
+    const callId = str(event.call_id);
+    const name = str(event.name);
+    const responseId = str(event.response_id);
+    // Also emitted for an interrupted or cancelled response: a call the caller talked over is not run.
+    if (responseId && this.#discardedResponseIds.has(responseId)) return;
+    if (!callId || !name || this.#handledCallIds.has(callId)) return;
+    this.#handledCallIds.add(callId);
+    const parsed = json(event.arguments) ?? {};
+    const startedAt = this.#now();
+    const context = { businessId: this.#businessId!, callSid: this.#callSid! };
+    this.#options.tools
+      .invoke(name, parsed, context)
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error, tool: name, callSid: this.#callSid }, 'tool failed');
+        return { output: { ok: false, error: 'tool_failed' } as Record<string, unknown>, endCall: false };
+      })
+      .then((result) => {
+        if (this.#phase === 'ended') return;
+        this.#options.events.onToolCall({ ...this.#identity(), name, args: parsed, output: result.output, durationMs: this.#now() - startedAt });
+        this.#sendModel({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: JSON.stringify(result.output) } });
+        if (result.endCall) this.#endRequested = true;
+        this.#requestResponse();
+      })
+      .catch((error: unknown) => this.#logger.error({ err: error }, 'tool result handling failed'));
+  }
+
+  #emitTranscript(role: 'caller' | 'assistant', transcript: unknown, itemId: unknown): void {
+    if (typeof transcript !== 'string') return;
+    if (!this.#options.dontLogModelData) this.#logger.debug({ callSid: this.#callSid, role, transcript }, 'transcript');
+    this.#options.events.onTranscript({ ...this.#identity(), role, text: transcript, itemId: str(itemId) });
+  }
+
+  #onDtmfEntry(digits: string, reason: DtmfFlushReason): void {
+    if (!this.#callSid) return;
+    this.#options.events.onDtmf({ ...this.#identity(), digits, reason });
+    if (reason === 'end' || this.#phase !== 'live') return;
+    this.#sendModel({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: dtmfModelText(digits) }] },
+    });
+    this.#requestResponse();
+  }
+
+  // ---------------------------------------------------------------- outbound audio
+
+  #onAudioDelta(event: Record<string, unknown>): void {
+    const responseId = str(event.response_id);
+    if (responseId && this.#discardedResponseIds.has(responseId)) return;
+    const itemId = str(event.item_id);
+    const delta = event.delta;
+    if (!itemId || typeof delta !== 'string' || delta.length === 0) return;
+    if (!this.#assembler || this.#assembler.itemId !== itemId || this.#assembler.generation !== this.#generation) {
+      this.#finishItem();
+      this.#assembler = new FrameAssembler(this.#generation, itemId);
+      this.#items.set(itemId, { sentMs: 0, playedMs: 0, generatedMs: 0 });
+    }
+    const item = this.#items.get(itemId)!;
+    const chunk = Buffer.from(delta, 'base64');
+    item.generatedMs += bytesToMs(chunk.length);
+    for (const frame of this.#assembler.push(chunk)) this.#enqueue(frame, false);
+    this.#schedulePump();
+  }
+
+  #onAudioDone(event: Record<string, unknown>): void {
+    const itemId = str(event.item_id);
+    if (!this.#assembler || this.#assembler.itemId !== itemId) return;
+    this.#finishItem();
+    this.#schedulePump();
+  }
+
+  /** Flushes the item's short last frame and makes sure a mark follows its end. */
+  #finishItem(): void {
+    const assembler = this.#assembler;
+    if (!assembler) return;
+    this.#assembler = null;
+    const last = assembler.flush();
+    if (last) this.#enqueue(last, true);
+    else {
+      const tail = this.#queue.last();
+      if (tail && tail.itemId === assembler.itemId && tail.generation === assembler.generation) tail.markAfter = true;
+    }
+  }
+
+  #enqueue(frame: OutboundFrame, markAfter: boolean): void {
+    const interval = this.#timing.markIntervalMs;
+    const startMs = frame.itemEndMs - bytesToMs(frame.payload.length);
+    frame.markAfter = markAfter || Math.floor(frame.itemEndMs / interval) > Math.floor(startMs / interval);
+    const dropped = this.#queue.push(frame);
+    if (dropped > 0) {
+      this.#logger.warn({ callSid: this.#callSid, dropped, totalDropped: this.#queue.droppedFrames }, 'outbound queue full: dropped the oldest frames');
+    }
+  }
+
+  #schedulePump(delayMs = 0): void {
+    if (this.#pumpTimer || this.#phase === 'ended') return;
+    if (delayMs <= 0) {
+      this.#pump();
+      return;
+    }
+    this.#pumpTimer = setTimeout(() => {
+      this.#pumpTimer = null;
+      this.#pump();
+    }, delayMs);
+    this.#pumpTimer.unref();
+  }
+
+  /**
+   * Sends queued frames while playback is less than `maxAheadMs` ahead of the
+   * monotonic clock and the Twilio socket is not backed up; then sleeps until
+   * the next frame may go.
+   */
+  #pump(): void {
+    if (this.#phase !== 'live' || !this.#streamSid) return;
+    const now = this.#now();
+    if (this.#playheadEndMs < now) this.#playheadEndMs = now; // underrun: Twilio restarts playback on arrival
+    let backedUp = false;
+    for (let frame = this.#queue.peek(); frame; frame = this.#queue.peek()) {
+      if (this.#playheadEndMs - now >= this.#timing.maxAheadMs) break;
+      if (this.#twilio.bufferedAmount > this.#timing.twilioMaxBufferedBytes) {
+        backedUp = true;
+        break;
+      }
+      this.#queue.shift();
+      this.#sendFrame(frame);
+    }
+    if (this.#queue.length > 0) {
+      const untilDue = this.#playheadEndMs - this.#timing.maxAheadMs - now;
+      this.#schedulePump(backedUp ? FRAME_MS : Math.max(1, Math.ceil(untilDue)));
+    } else if (this.#endAfterPlayback) {
+      this.#scheduleEnd(this.#playheadEndMs - now + END_CALL_TAIL_MS);
+    }
+  }
+
+  #sendFrame(frame: OutboundFrame): void {
+    if (this.#twilio.readyState !== WebSocket.OPEN) return;
+    const payload = frame.payload.toString('base64');
+    this.#twilio.send(`{"event":"media","streamSid":${JSON.stringify(this.#streamSid)},"media":{"payload":"${payload}"}}`);
+    this.#stats.framesOut += 1;
+    this.#bytesOut += frame.payload.length;
+    this.#playheadEndMs += bytesToMs(frame.payload.length);
+    const item = this.#items.get(frame.itemId);
+    if (item && frame.generation === this.#generation) item.sentMs = frame.itemEndMs;
+    if (frame.markAfter) {
+      this.#stats.marksSent += 1;
+      this.#sendTwilio({ event: 'mark', streamSid: this.#streamSid, mark: { name: formatMarkName({ generation: frame.generation, itemId: frame.itemId, endMs: frame.itemEndMs }) } });
+    }
+  }
+
+  #scheduleEnd(delayMs: number): void {
+    if (this.#endTimer) return;
+    this.#endTimer = setTimeout(() => {
+      this.#endTimer = null;
+      if (this.#queue.length === 0) this.#end('assistant_ended_call');
+      else this.#schedulePump();
+    }, Math.max(0, delayMs));
+    this.#endTimer.unref();
+  }
+
+  /** True while the caller can hear (or is about to hear) the assistant. */
+  #assistantAudible(): boolean {
+    return this.#queue.length > 0 || this.#playheadEndMs > this.#now() || this.#assembler !== null;
+  }
+
+  // ---------------------------------------------------------------- barge-in
+
+  #onSpeechStarted(): void {
+    this.#callerSpeaking = true;
+    if (this.#bargeInTimer || !this.#assistantAudible()) return;
+    if (this.#timing.bargeInGraceMs === 0) {
+      this.#bargeIn();
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (this.#bargeInTimer !== timer) return;
+      this.#bargeInTimer = null;
+      if (this.#callerSpeaking && this.#phase === 'live' && this.#assistantAudible()) this.#bargeIn();
+    }, this.#timing.bargeInGraceMs);
+    timer.unref();
+    this.#bargeInTimer = timer;
+  }
+
+  #onSpeechStopped(): void {
+    this.#callerSpeaking = false;
+    this.#cancelBargeIn();
+  }
+
+  #cancelBargeIn(): void {
+    if (this.#bargeInTimer) clearTimeout(this.#bargeInTimer);
+    this.#bargeInTimer = null;
+  }
+
+  /**
+   * The caller talks over the assistant: clear Twilio's buffer, cancel the
+   * response, truncate each unheard item at what Twilio confirmed, and start a
+   * new playback generation so marks and audio of the cut reply are ignored.
+   */
+  #bargeIn(): void {
+    this.#stats.bargeIns += 1;
+    this.#sendTwilio({ event: 'clear', streamSid: this.#streamSid });
+    if (this.#activeResponseId) {
+      this.#discardedResponseIds.add(this.#activeResponseId);
+      this.#sendModel({ type: 'response.cancel', response_id: this.#activeResponseId });
+    }
+    for (const [itemId, item] of this.#items) {
+      if (item.playedMs >= item.generatedMs) continue;
+      const audioEndMs = truncateAudioEndMs(item.sentMs, item.playedMs);
+      this.#stats.truncations += 1;
+      this.#sendModel({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: audioEndMs });
+      this.#logger.debug({ callSid: this.#callSid, itemId, audioEndMs, sentMs: item.sentMs, playedMs: item.playedMs }, 'barge-in truncation');
+    }
+    this.#endAfterPlayback = false;
+    this.#resetPlayback();
+  }
+
+  #resetPlayback(): void {
+    this.#generation += 1;
+    this.#assembler = null;
+    this.#items.clear();
+    this.#queue.clear();
+    this.#playheadEndMs = this.#now();
+    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
+    this.#pumpTimer = null;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  #identity(): CallIdentity {
+    return { businessId: this.#businessId ?? '', callSid: this.#callSid ?? '', streamSid: this.#streamSid ?? '' };
+  }
+
+  #usageEvent(): UsageEvent {
+    return {
+      ...this.#identity(),
+      usage: { ...this.#usage },
+      costUsd: usageCostUsd(this.#usage, this.#options.prices),
+      audioInSeconds: this.#bytesIn / (TWILIO_MULAW_BYTES_PER_MS * 1000),
+      audioOutSeconds: this.#bytesOut / (TWILIO_MULAW_BYTES_PER_MS * 1000),
+    };
+  }
+
+  #clearStartTimer(): void {
+    if (this.#startTimer) clearTimeout(this.#startTimer);
+    this.#startTimer = null;
+  }
+
+  #end(reason: string): void {
+    if (this.#phase === 'ended') return;
+    const wasStarted = this.#callSid !== null;
+    this.#dtmf.flush('end');
+    this.#phase = 'ended';
+    this.#endReason = reason;
+    this.#clearStartTimer();
+    this.#cancelBargeIn();
+    this.#dtmf.reset();
+    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
+    if (this.#endTimer) clearTimeout(this.#endTimer);
+    this.#pumpTimer = null;
+    this.#endTimer = null;
+    this.#queue.clear();
+    this.#pendingInbound = [];
+    if (this.#model && this.#model.readyState !== WebSocket.CLOSED && this.#model.readyState !== WebSocket.CLOSING) {
+      if (this.#model.readyState === WebSocket.CONNECTING) this.#model.terminate();
+      else this.#model.close(1000, 'call ended');
+    }
+    if (this.#twilio.readyState === WebSocket.OPEN) this.#twilio.close(1000, 'call ended');
+    if (wasStarted) {
+      this.#options.events.onEnd({ ...this.#identity(), reason, stats: this.stats, usage: this.#usage.responses ? this.#usageEvent() : null });
+    }
+  }
+
+  get endReason(): string | null {
+    return this.#endReason;
+  }
+}

@@ -1,0 +1,449 @@
+import type { Router } from 'express';
+import { QueryTypes } from 'sequelize';
+import { ApiKey, Appointment, Business, Call, Lead, Notification, Task } from '../../data';
+import { LogMessageProvider } from '../../platform/messaging';
+import type { AnyRoute } from '../../api/routes/registry';
+import { issueApiKey } from '../../api/auth/api-keys';
+import { createActivities, type Activities } from '../../activities';
+import { testLogger, withAdminClient } from '../support/infra';
+import { Client, createTestBusiness, startTestApi, uniqueEmail, type TestApi, type TestBusiness } from '../support/accounts';
+
+/**
+ * Every route of the API, called by every role of business A (and by A's API keys)
+ * against business B's resources: nothing of B comes back, nothing of B changes.
+ * A route added without a case here fails the test.
+ */
+
+type Expectation =
+  /** The request names a resource of B: must answer 403 or 404. */
+  | 'b-target'
+  /** The request runs in the caller's own scope: any non-5xx, but no trace of B in the answer. */
+  | 'own-scope'
+  /** No caller needed (login, reset): any non-5xx, no trace of B. */
+  | 'public';
+
+interface Case {
+  method: string;
+  path: string;
+  body?: unknown;
+  expect: Expectation;
+  /** Ends the caller's session (sign in again afterwards). */
+  endsSession?: boolean;
+  /** Strings of B that may legitimately appear (e.g. the id A asked for, echoed in A's own audit log). */
+  allowInBody?: (b: BFixtures) => string[];
+}
+
+interface BFixtures {
+  taskId: string;
+  biz: TestBusiness;
+  keyId: string;
+  keyPrefix: string;
+  leadId: string;
+  appointmentId: string;
+}
+
+const RANGE = 'from=2031-01-01T00:00:00Z&to=2031-01-31T00:00:00Z';
+
+const NEW_PASSWORD = 'a perfectly fine passphrase';
+
+const CASES: Record<string, (b: BFixtures) => Case> = {
+  'auth.login': (b) => ({ method: 'POST', path: '/auth/login', body: { email: b.biz.users.agent.email, password: 'not the password' }, expect: 'public' }),
+  'auth.logout': () => ({ method: 'POST', path: '/auth/logout', body: {}, expect: 'own-scope', endsSession: true }),
+  'auth.me': () => ({ method: 'GET', path: '/auth/me', expect: 'own-scope' }),
+  // The case's own body is wrong on purpose (a 400): a successful change would end the caller's session.
+  'auth.changePassword': () => ({ method: 'POST', path: '/auth/password', body: { currentPassword: 'not the password', newPassword: NEW_PASSWORD }, expect: 'own-scope' }),
+  'auth.passwordReset.request': (b) => ({ method: 'POST', path: '/auth/password-reset', body: { email: b.biz.users.owner.email }, expect: 'public' }),
+  'auth.passwordReset.confirm': () => ({ method: 'POST', path: '/auth/password-reset/confirm', body: { token: 'x'.repeat(43), password: NEW_PASSWORD }, expect: 'public' }),
+  'users.list': () => ({ method: 'GET', path: '/users', expect: 'own-scope' }),
+  'users.export': () => ({ method: 'GET', path: '/users/export', expect: 'own-scope' }),
+  'users.get': (b) => ({ method: 'GET', path: `/users/${b.biz.users.agent.id}`, expect: 'b-target' }),
+  'users.create': () => ({ method: 'POST', path: '/users', body: { email: uniqueEmail('matrix'), fullName: 'Matrix', role: 'agent', invite: 'temporary_password' }, expect: 'own-scope' }),
+  'users.update': (b) => ({ method: 'PATCH', path: `/users/${b.biz.users.agent.id}`, body: { fullName: 'pwned' }, expect: 'b-target' }),
+  'users.changeRole': (b) => ({ method: 'POST', path: `/users/${b.biz.users.agent.id}/role`, body: { role: 'owner' }, expect: 'b-target' }),
+  'users.deactivate': (b) => ({ method: 'POST', path: `/users/${b.biz.users.admin.id}/deactivate`, expect: 'b-target' }),
+  'users.reactivate': (b) => ({ method: 'POST', path: `/users/${b.biz.users.admin.id}/reactivate`, expect: 'b-target' }),
+  'users.delete': (b) => ({ method: 'DELETE', path: `/users/${b.biz.users.agent.id}`, expect: 'b-target' }),
+  'businesses.list': () => ({ method: 'GET', path: '/businesses', expect: 'own-scope' }),
+  'businesses.get': (b) => ({ method: 'GET', path: `/businesses/${b.biz.id}`, expect: 'b-target' }),
+  'businesses.create': () => ({ method: 'POST', path: '/businesses', body: { name: 'Matrix Biz', owner: { email: uniqueEmail('mowner'), fullName: 'M' } }, expect: 'own-scope' }),
+  'business.get': () => ({ method: 'GET', path: '/business', expect: 'own-scope' }),
+  'business.updateSettings': () => ({ method: 'PATCH', path: '/business', body: { recordingEnabled: false }, expect: 'own-scope' }),
+  'impersonation.status': () => ({ method: 'GET', path: '/impersonation', expect: 'own-scope' }),
+  'impersonation.start': (b) => ({ method: 'POST', path: '/impersonation', body: { businessId: b.biz.id, userId: b.biz.users.owner.id }, expect: 'b-target' }),
+  'impersonation.stop': () => ({ method: 'DELETE', path: '/impersonation', expect: 'own-scope' }),
+  'apiKeys.list': () => ({ method: 'GET', path: '/api-keys', expect: 'own-scope' }),
+  'apiKeys.create': () => ({ method: 'POST', path: '/api-keys', body: { name: 'matrix', scopes: ['read'] }, expect: 'own-scope' }),
+  'apiKeys.revoke': (b) => ({ method: 'DELETE', path: `/api-keys/${b.keyId}`, expect: 'b-target' }),
+  // A's own audit log records A's denied ?businessId= attempts: the B ids A itself sent (in the
+  // requested business and path). Names, emails and anything A did not send must never appear.
+  'auditLog.list': () => ({
+    method: 'GET',
+    path: '/audit-log?limit=200',
+    expect: 'own-scope',
+    allowInBody: (b) => [b.biz.id, b.keyId, ...Object.values(b.biz.users).map((u) => u.id)],
+  }),
+  'auditLog.all': () => ({ method: 'GET', path: '/audit-log/all', expect: 'own-scope' }),
+  openapi: () => ({ method: 'GET', path: '/openapi.json', expect: 'public' }),
+  'availability.list': () => ({ method: 'GET', path: `/availability?${RANGE}`, expect: 'own-scope' }),
+  'appointments.list': () => ({ method: 'GET', path: `/appointments?${RANGE}`, expect: 'own-scope' }),
+  'appointments.create': () => ({ method: 'POST', path: '/appointments', body: { name: 'Matrix caller', phone: '0501234567', start: '2031-01-07T09:00:00Z' }, expect: 'own-scope' }),
+  'appointments.reschedule': (b) => ({ method: 'POST', path: `/appointments/${b.appointmentId}/reschedule`, body: { start: '2031-01-07T10:00:00Z' }, expect: 'b-target' }),
+  'appointments.cancel': (b) => ({ method: 'POST', path: `/appointments/${b.appointmentId}/cancel`, expect: 'b-target' }),
+  'leads.list': () => ({ method: 'GET', path: '/leads?search=Lead', expect: 'own-scope' }),
+  'leads.create': () => ({ method: 'POST', path: '/leads', body: { fullName: 'Matrix lead', phone: '0527654321' }, expect: 'own-scope' }),
+  'leads.get': (b) => ({ method: 'GET', path: `/leads/${b.leadId}`, expect: 'b-target' }),
+  'leads.update': (b) => ({ method: 'PATCH', path: `/leads/${b.leadId}`, body: { fullName: 'pwned' }, expect: 'b-target' }),
+  'leads.delete': (b) => ({ method: 'DELETE', path: `/leads/${b.leadId}`, expect: 'b-target' }),
+  'leads.setReminder': (b) => ({ method: 'POST', path: `/leads/${b.leadId}/reminder`, body: { remindAt: '2031-01-07T09:00:00Z' }, expect: 'b-target' }),
+  'leads.cancelReminder': (b) => ({ method: 'DELETE', path: `/leads/${b.leadId}/reminder`, expect: 'b-target' }),
+  'tasks.list': () => ({ method: 'GET', path: '/tasks?status=open', expect: 'own-scope' }),
+  // Naming B's lead from A is refused like any unknown reference (400), and nothing is created in B.
+  'tasks.create': (b) => ({ method: 'POST', path: '/tasks', body: { title: 'Matrix task', leadId: b.leadId }, expect: 'own-scope' }),
+  'tasks.update': (b) => ({ method: 'PATCH', path: `/tasks/${b.taskId}`, body: { status: 'done' }, expect: 'b-target' }),
+  'tasks.delete': (b) => ({ method: 'DELETE', path: `/tasks/${b.taskId}`, expect: 'b-target' }),
+};
+
+/** Every (method, path) the Express router actually serves, found by walking its stack. */
+function routerRoutes(router: Router): string[] {
+  const found: string[] = [];
+  const walk = (stack: Array<{ route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }>) => {
+    for (const layer of stack) {
+      if (layer.route) for (const method of Object.keys(layer.route.methods)) found.push(`${method} ${layer.route.path}`);
+      else if (layer.handle?.stack) walk(layer.handle.stack as typeof stack);
+    }
+  };
+  walk((router as unknown as { stack: Parameters<typeof walk>[0] }).stack);
+  return found.sort();
+}
+
+async function snapshotOfB(b: BFixtures): Promise<Record<string, string>> {
+  return withAdminClient(async (client) => {
+    const digest = async (sql: string) => (await client.query<{ d: string | null }>(sql, [b.biz.id])).rows[0]!.d ?? 'empty';
+    return {
+      business: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|')) AS d FROM (SELECT * FROM businesses WHERE id = $1) x"),
+      users: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM users WHERE business_id = $1) x"),
+      apiKeys: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT id, name, scopes, revoked_at, business_id FROM api_keys WHERE business_id = $1) x"),
+      leads: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM leads WHERE business_id = $1) x"),
+      appointments: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM appointments WHERE business_id = $1) x"),
+      tasks: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM tasks WHERE business_id = $1) x"),
+      sessions: await digest('SELECT count(*)::text AS d FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE u.business_id = $1'),
+    };
+  });
+}
+
+describe('isolation matrix: business A against business B, every route', () => {
+  let t: TestApi;
+  let a: TestBusiness;
+  let b: BFixtures;
+  let markersOfB: string[];
+  const keysOfA: Record<'read' | 'readWrite', string> = { read: '', readWrite: '' };
+
+  beforeAll(async () => {
+    t = await startTestApi();
+    a = await createTestBusiness(t.db, 'Matrix A');
+    const bBiz = await createTestBusiness(t.db, 'Matrix B Secret Name');
+    const issued = issueApiKey();
+    const key = await t.db.withTenant({ businessId: bBiz.id }, () =>
+      ApiKey.create({ businessId: bBiz.id, name: 'B key', prefix: issued.prefix, secretHash: issued.secretHash, scopes: ['read', 'write'] }),
+    );
+    const lead = await t.db.withTenant({ businessId: bBiz.id }, () => Lead.create({ businessId: bBiz.id, fullName: 'Lead of B', source: 'crm', phoneE164: '+972529990001' }));
+    const appointment = await t.db.withTenant({ businessId: bBiz.id }, () =>
+      Appointment.create({
+        businessId: bBiz.id,
+        leadId: lead.id,
+        startsAt: new Date('2031-01-07T09:00:00Z'),
+        endsAt: new Date('2031-01-07T09:30:00Z'),
+        status: 'confirmed',
+        workflowId: `booking/${bBiz.id}/matrix-b`,
+      }),
+    );
+    const task = await t.db.withTenant({ businessId: bBiz.id }, () => Task.create({ businessId: bBiz.id, leadId: lead.id, title: 'Task of B' }));
+    b = { biz: bBiz, keyId: key.id, keyPrefix: issued.prefix, leadId: lead.id, appointmentId: appointment.id, taskId: task.id };
+    markersOfB = [bBiz.id, bBiz.name, key.id, issued.prefix, lead.id, appointment.id, task.id, 'Task of B', '+972529990001', ...Object.values(bBiz.users).flatMap((u) => [u.id, u.email])];
+    const owner = new Client(t.base);
+    await owner.login(a.users.owner.email);
+    for (const [name, scopes] of [['read', ['read']], ['readWrite', ['read', 'write']]] as const) {
+      const response = await owner.request<{ key: string }>('POST', '/api-keys', { name: `A ${name}`, scopes });
+      keysOfA[name] = response.body.key;
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('covers every route the router serves, and the router serves exactly the route table', () => {
+    const table = t.api.routes.map((route) => `${route.method} ${route.path}`).sort();
+    expect(routerRoutes(t.api.router)).toEqual(table);
+    const uncovered = t.api.routes.filter((route: AnyRoute) => !CASES[route.id]).map((route) => route.id);
+    expect(uncovered).toEqual([]);
+    for (const route of t.api.routes) {
+      const sample = CASES[route.id]!(b);
+      expect(`${sample.method} ${sample.path.split('?')[0]!.replace(/[0-9a-f-]{36}/g, ':id')}`).toBe(`${route.method.toUpperCase()} ${route.path}`);
+    }
+  });
+
+  const callers = [
+    { label: 'owner session', kind: 'session' as const, role: 'owner' as const },
+    { label: 'admin session', kind: 'session' as const, role: 'admin' as const },
+    { label: 'agent session', kind: 'session' as const, role: 'agent' as const },
+    { label: 'read API key', kind: 'key' as const, key: 'read' as const },
+    { label: 'read+write API key', kind: 'key' as const, key: 'readWrite' as const },
+  ];
+
+  for (const caller of callers) {
+    it(`${caller.label} of A never sees or changes B, on any route, with or without ?businessId=B`, async () => {
+      const before = await snapshotOfB(b);
+      const client = new Client(t.base);
+      const connect = async () => {
+        if (caller.kind === 'session') await client.login(a.users[caller.role].email);
+        else client.bearer = keysOfA[caller.key];
+      };
+      await connect();
+      const failures: string[] = [];
+      for (const route of t.api.routes) {
+        const sample = CASES[route.id]!(b);
+        for (const override of [false, true]) {
+          if (override && sample.expect === 'public') continue;
+          const path = override ? `${sample.path}${sample.path.includes('?') ? '&' : '?'}businessId=${b.biz.id}` : sample.path;
+          const response = await client.request(sample.method, path, sample.body);
+          const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+          const allowed = new Set(sample.allowInBody?.(b) ?? []);
+          const leaked = markersOfB.filter((marker) => !allowed.has(marker) && text.includes(marker));
+          const where = `${route.id}${override ? ' ?businessId=B' : ''} → ${response.status}`;
+          if (response.status >= 500) failures.push(`${where}: server error`);
+          if (leaked.length) failures.push(`${where}: leaked ${leaked.join(', ')}`);
+          if ((override || sample.expect === 'b-target') && ![403, 404].includes(response.status)) failures.push(`${where}: expected 403 or 404`);
+          if (sample.endsSession && response.status < 300) await connect();
+        }
+      }
+      expect(failures).toEqual([]);
+      expect(await snapshotOfB(b)).toEqual(before);
+    });
+  }
+
+  it("writes nothing into B's audit log but the attempts B should know about", async () => {
+    const actions = await withAdminClient(async (client) =>
+      (await client.query<{ action: string }>('SELECT DISTINCT action FROM audit_logs WHERE business_id = $1', [b.biz.id])).rows.map((r) => r.action).sort(),
+    );
+    expect(actions.every((action) => ['auth.login_failed', 'auth.password_reset_requested'].includes(action))).toBe(true);
+  });
+});
+
+describe('isolation in raw SQL as the application role', () => {
+  let t: TestApi;
+  let a: TestBusiness;
+  let b: TestBusiness;
+
+  beforeAll(async () => {
+    t = await startTestApi();
+    a = await createTestBusiness(t.db, 'SQL A');
+    b = await createTestBusiness(t.db, 'SQL B');
+    await t.db.withTenant({ businessId: b.id }, () => Lead.create({ businessId: b.id, fullName: 'B lead', source: 'api' }));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('has row-level security enabled and forced on every table but the migration ledger', async () => {
+    const tables = await withAdminClient(async (client) =>
+      (
+        await client.query<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(
+          "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1",
+        )
+      ).rows,
+    );
+    const unprotected = tables.filter((row) => row.relname !== 'schema_migrations' && !(row.relrowsecurity && row.relforcerowsecurity)).map((row) => row.relname);
+    expect(unprotected).toEqual([]);
+    expect(tables.map((row) => row.relname)).toEqual(expect.arrayContaining(['api_keys', 'auth_sessions', 'password_reset_tokens', 'login_throttles']));
+  });
+
+  it("finds, changes and deletes none of B's rows in any tenant table from A's context", async () => {
+    const tenantTables = await withAdminClient(async (client) =>
+      (
+        await client.query<{ table_name: string }>(
+          "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'business_id' ORDER BY 1",
+        )
+      ).rows.map((row) => row.table_name),
+    );
+    expect(tenantTables).toEqual(expect.arrayContaining(['users', 'leads', 'api_keys', 'audit_logs']));
+    const results = await t.db.withTenant({ businessId: a.id }, async (transaction) => {
+      const out: Record<string, number[]> = {};
+      for (const table of [...tenantTables, 'businesses']) {
+        const column = table === 'businesses' ? 'id' : 'business_id';
+        const [{ n }] = await t.db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${column} = :b`, {
+          replacements: { b: b.id },
+          type: QueryTypes.SELECT,
+          transaction,
+        }) as [{ n: number }];
+        const savepoint = await t.db.sequelize.transaction({ transaction });
+        let updated: number;
+        let deleted: number;
+        try {
+          const [, u] = await t.db.sequelize.query(`UPDATE ${table} SET ${column} = ${column} WHERE ${column} = :b`, { replacements: { b: b.id }, transaction: savepoint });
+          updated = (u as { rowCount: number }).rowCount;
+          const [, d] = await t.db.sequelize.query(`DELETE FROM ${table} WHERE ${column} = :b`, { replacements: { b: b.id }, transaction: savepoint });
+          deleted = (d as { rowCount: number }).rowCount;
+          await savepoint.rollback();
+        } catch (error) {
+          await savepoint.rollback();
+          // audit_logs is append-only for the app role: refusing is isolation too.
+          if (!/permission denied/.test((error as Error).message)) throw error;
+          updated = 0;
+          deleted = 0;
+        }
+        out[table] = [n, updated, deleted];
+      }
+      return out;
+    });
+    for (const [table, counts] of Object.entries(results)) expect({ table, counts }).toEqual({ table, counts: [0, 0, 0] });
+  });
+
+  it('shows the system-only tables (sessions, reset tokens, lockouts) to no tenant, not even its own rows', async () => {
+    await new Client(t.base).login(a.users.owner.email);
+    const counts = await t.db.withTenant({ businessId: a.id }, async (transaction) => {
+      const out: Record<string, number> = {};
+      for (const table of ['auth_sessions', 'password_reset_tokens', 'login_throttles']) {
+        const rows = await t.db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`, { type: QueryTypes.SELECT, transaction });
+        out[table] = rows[0]!.n;
+      }
+      return out;
+    });
+    expect(counts).toEqual({ auth_sessions: 0, password_reset_tokens: 0, login_throttles: 0 });
+  });
+
+  it('refuses to insert an API key into B from A', async () => {
+    const issued = issueApiKey();
+    await expect(
+      t.db.withTenant({ businessId: a.id }, () => ApiKey.create({ businessId: b.id, name: 'x', prefix: issued.prefix, secretHash: issued.secretHash, scopes: ['read'] })),
+    ).rejects.toThrow(/row-level security/);
+  });
+});
+
+describe('isolation in activities run for A', () => {
+  let t: TestApi;
+  let a: TestBusiness;
+  let b: TestBusiness;
+
+  beforeAll(async () => {
+    t = await startTestApi();
+    a = await createTestBusiness(t.db, 'Activity A');
+    b = await createTestBusiness(t.db, 'Activity B');
+    await t.db.withTenant({ businessId: b.id }, () => Lead.bulkCreate([{ businessId: b.id, fullName: 'B1', source: 'api' }, { businessId: b.id, fullName: 'B2', source: 'api' }]));
+    await t.db.withTenant({ businessId: a.id }, () => Lead.create({ businessId: a.id, fullName: 'A1', source: 'api' }));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** One case per activity: run it for A and check the result holds A's rows only. A new activity without a case fails. */
+  const bOnly = () =>
+    t.db.withTenant({ businessId: b.id }, async () => ({ appointment: await Appointment.findByPk(bAppointmentId), leads: await Lead.count(), tasks: await Task.count() }));
+  const ACTIVITY_CASES: Record<string, (activities: Activities) => Promise<void>> = {
+    countTenantRows: async (activities) => {
+      expect(await activities.countTenantRows({ businessId: a.id })).toEqual({ leads: 1, appointments: 0 });
+    },
+    holdAppointment: async (activities) => {
+      // B holds the same hour under the same key; A sees neither, so A's hold succeeds, in A only.
+      const held = await activities.holdAppointment({
+        businessId: a.id,
+        idempotencyKey: 'same-key-as-b',
+        workflowId: 'test/a',
+        customer: { fullName: 'A caller', phone: '050-777-0001' },
+        startsAt: SLOT.toISOString(),
+        source: 'api',
+      });
+      expect(held.appointmentId).not.toBe(bAppointmentId);
+      expect((await bOnly()).appointment?.startsAt.toISOString()).toBe(SLOT.toISOString());
+    },
+    confirmAppointment: async (activities) => {
+      await activities.confirmAppointment({ businessId: a.id, appointmentId: bAppointmentId });
+      expect((await bOnly()).appointment?.status).toBe('held');
+    },
+    cancelAppointment: async (activities) => {
+      await activities.cancelAppointment({ businessId: a.id, appointmentId: bAppointmentId });
+      expect((await bOnly()).appointment?.status).toBe('held');
+    },
+    rescheduleAppointment: async (activities) => {
+      await expect(
+        activities.rescheduleAppointment({ businessId: a.id, appointmentId: bAppointmentId, startsAt: new Date(SLOT.getTime() + 3_600_000).toISOString() }),
+      ).rejects.toThrow();
+      expect((await bOnly()).appointment?.startsAt.toISOString()).toBe(SLOT.toISOString());
+    },
+    captureLead: async (activities) => {
+      const before = await bOnly();
+      const captured = await activities.captureLead({ businessId: a.id, fullName: 'Same phone as B', phone: B_PHONE, source: 'api' });
+      expect(captured.created).toBe(true);
+      expect((await bOnly()).leads).toBe(before.leads);
+    },
+    leadHasAppointment: async (activities) => {
+      expect(await activities.leadHasAppointment({ businessId: a.id, leadId: bLeadId })).toBe(false);
+    },
+    createFollowUpTask: async (activities) => {
+      const before = await bOnly();
+      const task = await activities.createFollowUpTask({ businessId: a.id, leadId: aLeadId, idempotencyKey: 'follow-up-key-b-used', title: 'A task', dueAt: SLOT.toISOString() });
+      expect(task.taskId).not.toBe(bTaskId);
+      expect((await bOnly()).tasks).toBe(before.tasks);
+    },
+    recordCallStart: async (activities) => {
+      const bCall = await bCallRow();
+      // B's call sid, run for A: A cannot see it, may not take it over, and B's row keeps its workflow.
+      await expect(
+        activities.recordCallStart({ businessId: a.id, callSid: bCall.callSid, workflowId: 'call/a', direction: 'inbound', fromE164: null, toE164: null, startedAt: SLOT.toISOString() }),
+      ).rejects.toThrow(/another business/);
+      const own = await activities.recordCallStart({ businessId: a.id, callSid: 'CA-isolation-a', workflowId: 'call/a', direction: 'inbound', fromE164: null, toE164: null, startedAt: SLOT.toISOString() });
+      expect(own.callId).not.toBe(bCall.id);
+      expect((await bCallRow()).workflowId).toBe('call/b');
+    },
+    finalizeCall: async (activities) => {
+      const bCall = await bCallRow();
+      const finalize = { businessId: a.id, workflowId: 'call/a', endedAt: SLOT.toISOString(), endReason: 'end', outcome: 'completed', transcript: [{ role: 'caller' as const, text: 'A', at: SLOT.toISOString() }], usage: { inputTokens: 1, outputTokens: 1, audioInSeconds: 1, audioOutSeconds: 1, costUsd: 1 }, leadId: null };
+      await expect(activities.finalizeCall({ ...finalize, callSid: bCall.callSid })).rejects.toThrow(/another business/);
+      await activities.finalizeCall({ ...finalize, callSid: 'CA-isolation-a-final' });
+      expect(await bCallRow()).toMatchObject({ status: 'in-progress', transcript: [], outcome: null });
+    },
+    summarizeCall: async (activities) => {
+      const bCall = await bCallRow();
+      const result = await activities.summarizeCall({ businessId: a.id, callSid: bCall.callSid, transcript: [{ role: 'caller', text: 'קוראים לי אבי', at: SLOT.toISOString() }], callerE164: null });
+      expect(result.lead.fullName).toBe('אבי');
+      expect((await bCallRow()).summary).toBeNull();
+    },
+    sendNotification: async (activities) => {
+      const sent = await activities.sendNotification({ businessId: a.id, idempotencyKey: 'notification-key-b-used', kind: 'crm_reminder', to: null, params: { businessName: 'A', title: 'x' } });
+      expect(sent.notificationId).not.toBe(bNotificationId);
+    },
+  };
+  /** B's call, created on first use. */
+  const bCallRow = () =>
+    t.db.withTenant({ businessId: b.id }, async () => (await Call.findOne({ where: { callSid: 'CA-isolation-b' } })) ?? Call.create({ businessId: b.id, callSid: 'CA-isolation-b', direction: 'inbound', status: 'in-progress', workflowId: 'call/b' }));
+  const SLOT = new Date(Date.UTC(2031, 0, 7, 9, 0));
+  const B_PHONE = '+972507770002';
+  let bAppointmentId: string;
+  let bLeadId: string;
+  let aLeadId: string;
+  let bTaskId: string;
+  let bNotificationId: string;
+
+  beforeAll(async () => {
+    const open = { start: '00:00', end: '24:00' };
+    const weeklyHours = { '0': [open], '1': [open], '2': [open], '3': [open], '4': [open], '5': [open], '6': [open] };
+    const bookingRules = { minimumNoticeMinutes: 0, bookingWindowDays: 3650 };
+    await t.db.withSystemScope('test fixture: open every hour', () => Business.update({ weeklyHours, bookingRules }, { where: { id: [a.id, b.id] } }));
+    aLeadId = (await t.db.withTenant({ businessId: a.id }, () => Lead.findOne({ rejectOnEmpty: true }))).id;
+    await t.db.withTenant({ businessId: b.id }, async () => {
+      const lead = await Lead.create({ businessId: b.id, fullName: 'B caller', phoneE164: B_PHONE, source: 'api' });
+      bLeadId = lead.id;
+      const appointment = await Appointment.create({ businessId: b.id, leadId: lead.id, startsAt: SLOT, endsAt: new Date(SLOT.getTime() + 1_800_000), idempotencyKey: 'same-key-as-b' });
+      bAppointmentId = appointment.id;
+      bTaskId = (await Task.create({ businessId: b.id, leadId: lead.id, title: 'B task', idempotencyKey: 'follow-up-key-b-used' })).id;
+      bNotificationId = (
+        await Notification.create({ businessId: b.id, idempotencyKey: 'notification-key-b-used', channel: 'in_app', recipient: 'owner', kind: 'crm_reminder', body: 'B', provider: 'crm', status: 'sent' })
+      ).id;
+    });
+  });
+
+  it('covers every activity and none of them reads B while running for A', async () => {
+    const activities = createActivities({ db: t.db, logger: testLogger, messages: new LogMessageProvider(testLogger) });
+    expect(Object.keys(activities).sort()).toEqual(Object.keys(ACTIVITY_CASES).sort());
+    for (const run of Object.values(ACTIVITY_CASES)) await run(activities);
+  });
+});

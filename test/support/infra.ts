@@ -1,0 +1,34 @@
+import { Client } from 'pg';
+import { Database } from '../../data';
+import { createLogger } from '../../platform/logger';
+
+export function testEnv(name: 'TEST_DATABASE_URL' | 'TEST_DATABASE_ADMIN_URL' | 'TEST_DATABASE_SERVER_ADMIN_URL' | 'TEST_TEMPORAL_ADDRESS' | 'TEST_TEMPORAL_NAMESPACE'): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through jest (test/support/global-setup.ts)`);
+  return value;
+}
+
+export const testLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+export function openAppDatabase(poolMax = 5): Database {
+  return new Database({ url: testEnv('TEST_DATABASE_URL'), logger: testLogger, poolMax });
+}
+
+export async function withAdminClient<T>(fn: (client: Client) => Promise<T>, url = testEnv('TEST_DATABASE_ADMIN_URL')): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates a business through the audited system path; returns its id. */
+export async function createBusiness(db: Database, name: string): Promise<string> {
+  const { Business } = db.sequelize.models;
+  return db.withSystemScope('test fixture', async () => {
+    const business = await Business!.create({ name });
+    return business.get('id') as string;
+  });
+}

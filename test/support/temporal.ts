@@ -1,0 +1,56 @@
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import type { Database } from '../../data';
+import type { MessageProvider } from '../../platform/messaging';
+import { WORKFLOWS_PATH } from '../../workers';
+import { testEnv, testLogger } from './infra';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let runtimeInstalled = false;
+
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+export interface TestWorker {
+  client: Client;
+  taskQueue: string;
+  worker: Worker;
+  stop: () => Promise<void>;
+}
+
+/** A real worker on its own task queue against the test Temporal server, running until stop(). */
+export async function startTestWorker(db: Database, messages: MessageProvider, name: string): Promise<TestWorker> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const address = testEnv('TEST_TEMPORAL_ADDRESS');
+  const namespace = testEnv('TEST_TEMPORAL_NAMESPACE');
+  const taskQueue = `${name}-${process.pid}-${Date.now()}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ db, logger: testLogger, messages }),
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  return {
+    client,
+    taskQueue,
+    worker,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}

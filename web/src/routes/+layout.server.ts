@@ -1,0 +1,33 @@
+import { Business, User } from '$data';
+import { can } from '$domain/policy';
+import { NAV_SECTIONS } from '$lib/nav';
+import { db } from '$lib/server/db';
+import type { LayoutServerLoad } from './$types';
+
+/**
+ * Hands the shell only what it renders: the language, who is signed in (name, role, business
+ * name) and which sections the role may see. Guards are not here: each page load checks.
+ */
+export const load: LayoutServerLoad = async ({ locals }) => {
+	const auth = locals.auth;
+	const navIds = NAV_SECTIONS.filter(
+		(section) => !section.permission || (auth !== null && can(auth, section.permission).allowed)
+	).map((section) => section.id);
+	if (!auth) return { locale: locals.locale, navIds, user: null };
+	const found = await db().withSystemScope(
+		'show the signed-in user in the CRM shell',
+		async () => {
+			const [user, business] = await Promise.all([
+				User.findByPk(auth.userId, { attributes: ['fullName'] }),
+				auth.businessId ? Business.findByPk(auth.businessId, { attributes: ['name'] }) : null
+			]);
+			return { fullName: user?.fullName ?? '', businessName: business?.name ?? null };
+		},
+		{ logLevel: 'debug' }
+	);
+	return {
+		locale: locals.locale,
+		navIds,
+		user: { ...found, role: auth.role, impersonating: Boolean(auth.impersonatorUserId) }
+	};
+};

@@ -1,0 +1,48 @@
+// Every workflow the worker runs, and its message definitions, re-exported by name (the bundle entry point).
+export { systemProbe, type SystemProbeInput, type SystemProbeResult } from './system-probe';
+export {
+  appointmentBooking,
+  holdUpdate,
+  rescheduleUpdate,
+  cancelUpdate,
+  bookingQuery,
+  bookingFingerprint,
+  type BookingWorkflowInput,
+  type BookingView,
+  type BookingStatus,
+  type RescheduleRequest,
+} from './booking';
+export {
+  leadCapture,
+  leadDetailsSignal,
+  type LeadDetailsUpdate,
+  appointmentBookedSignal,
+  leadCaptureQuery,
+  type LeadCaptureInput,
+  type LeadCaptureView,
+} from './lead-capture';
+export {
+  callSession,
+  turnSignal,
+  dtmfSignal,
+  toolCallSignal,
+  usageSignal,
+  endSignal,
+  heartbeatSignal,
+  callSessionQuery,
+  type CallSessionInput,
+  type CallSessionView,
+  type TurnSignal,
+  type DtmfSignal,
+  type ToolCallSignal,
+  type UsageSignal,
+  type EndSignal,
+} from './call-session';
+export {
+  crmReminder,
+  moveReminderSignal,
+  cancelReminderSignal,
+  reminderQuery,
+  type CrmReminderInput,
+  type CrmReminderView,
+} from './crm-reminder';
