@@ -57,10 +57,11 @@ export function createBookingActivities({ db }: ActivityDependencies) {
       const start = Date.parse(input.startsAt);
       if (!Number.isFinite(start)) throw ApplicationFailure.nonRetryable('the start time is not valid', INVALID_BOOKING, { field: 'start' });
 
-      const existing = await findByKey(db, input.businessId, input.idempotencyKey);
-      if (existing) return existing;
       try {
+        // One transaction from the idempotency lookup to the insert: every round trip here is on the caller's clock.
         return await db.withTenant({ businessId: input.businessId }, async (transaction) => {
+          const existing = await heldByKey(input.businessId, input.idempotencyKey, transaction);
+          if (existing) return existing;
           const business = await Business.findByPk(input.businessId, { rejectOnEmpty: true, transaction });
           if (business.lockedDown) throw ApplicationFailure.nonRetryable('the business is not taking bookings', SLOT_UNAVAILABLE, refusal('closed', []));
           const rules = withDuration(businessRulesOf(business), input.durationMinutes);
@@ -69,7 +70,7 @@ export function createBookingActivities({ db }: ActivityDependencies) {
           const verdict = checkBookable({ rules, bookings, now: Date.now(), start });
           if (!verdict.ok) throw await slotUnavailable(verdict.reason, rules, start, resourceKey, transaction);
 
-          const lead = await upsertLeadByPhone(input.businessId, { fullName, phone, source: input.source }, transaction);
+          const lead = await upsertLeadByPhone(input.businessId, { fullName, phone, source: input.source, statusKeyIfNew: 'appointment_set' }, transaction);
           const appointment = await Appointment.create(
             {
               businessId: input.businessId,
@@ -85,7 +86,7 @@ export function createBookingActivities({ db }: ActivityDependencies) {
             },
             { transaction },
           );
-          if (['new', 'contacted', 'qualified'].includes(lead.lead.statusKey)) {
+          if (!lead.created && ['new', 'contacted', 'qualified'].includes(lead.lead.statusKey)) {
             await lead.lead.update({ statusKey: 'appointment_set' }, { transaction });
           }
           return held(appointment, lead.lead, lead.created, business);
@@ -146,7 +147,7 @@ export function createBookingActivities({ db }: ActivityDependencies) {
 
 export async function upsertLeadByPhone(
   businessId: string,
-  details: { fullName: string; phone: string; source: LeadSource; email?: string | null; need?: string | null },
+  details: { fullName: string; phone: string; source: LeadSource; email?: string | null; need?: string | null; statusKeyIfNew?: string },
   /** Omitted inside withTenant: the tenant transaction is picked up from the context. */
   transaction?: Transaction,
 ): Promise<{ lead: Lead; created: boolean }> {
@@ -167,6 +168,7 @@ export async function upsertLeadByPhone(
       email: details.email ?? null,
       need: details.need ?? null,
       source: details.source,
+      ...(details.statusKeyIfNew ? { statusKey: details.statusKeyIfNew } : {}),
       lastContactAt: new Date(),
     },
     { transaction },
@@ -218,16 +220,18 @@ function isExclusionViolation(error: unknown): boolean {
 }
 
 async function findByKey(db: Database, businessId: string, idempotencyKey: string): Promise<HeldAppointment | null> {
-  return db.withTenant({ businessId }, async (transaction) => {
-    const appointment = await Appointment.findOne({ where: { idempotencyKey }, transaction });
-    if (!appointment) return null;
-    const [lead, business] = await Promise.all([
-      Lead.findByPk(appointment.leadId ?? '', { transaction }),
-      Business.findByPk(businessId, { rejectOnEmpty: true, transaction }),
-    ]);
-    if (!lead) return null;
-    return held(appointment, lead, false, business);
-  });
+  return db.withTenant({ businessId }, (transaction) => heldByKey(businessId, idempotencyKey, transaction));
+}
+
+async function heldByKey(businessId: string, idempotencyKey: string, transaction: Transaction): Promise<HeldAppointment | null> {
+  const appointment = await Appointment.findOne({ where: { idempotencyKey }, transaction });
+  if (!appointment) return null;
+  const [lead, business] = await Promise.all([
+    Lead.findByPk(appointment.leadId ?? '', { transaction }),
+    Business.findByPk(businessId, { rejectOnEmpty: true, transaction }),
+  ]);
+  if (!lead) return null;
+  return held(appointment, lead, false, business);
 }
 
 function held(appointment: Appointment, lead: Lead, leadCreated: boolean, business: Business): HeldAppointment {

@@ -21,16 +21,25 @@ export interface NotificationParams {
   title?: string;
 }
 
+const whenFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatWhen(iso: string, timeZone: string, locale: 'he' | 'en'): string {
-  return new Intl.DateTimeFormat(locale === 'he' ? 'he-IL' : 'en-GB', {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+  const key = `${locale}|${timeZone}`;
+  let format = whenFormats.get(key);
+  if (!format) {
+    // Building a DateTimeFormat costs far more than using one; there are few zones and two locales.
+    format = new Intl.DateTimeFormat(locale === 'he' ? 'he-IL' : 'en-GB', {
+      timeZone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    whenFormats.set(key, format);
+  }
+  return format.format(new Date(iso));
 }
 
 export function notificationText(kind: NotificationKind, params: NotificationParams, locale: 'he' | 'en', timeZone: string): string {

@@ -1,6 +1,6 @@
 /**
  * Booking latency through the real path: HTTP POST /api/v1/appointments (API key)
- * → Temporal Update-with-Start → worker (local activity) → PostgreSQL, answered
+ * → Temporal Update-with-Start → worker process (local activity) → PostgreSQL, answered
  * when the slot is held. Sequential and concurrent bookings, next to a direct
  * transactional insert of the same appointment (the floor no workflow can beat).
  * Floor: p99 ≤ 150 ms sequential.
@@ -21,7 +21,7 @@ const FLOOR_P99_MS = 150;
 
 export async function run(): Promise<{ sequentialP99Ms: number }> {
   const logger = createLogger('bench', 'silent');
-  const stack = await startBookingStack('booking');
+  const stack = await startBookingStack('booking', 10, { workerProcess: true });
   const { db, businessId, client, taskQueue, nextSlot } = stack;
   const issued = issueApiKey();
   await db.withTenant({ businessId }, () => ApiKey.create({ businessId, name: 'bench', prefix: issued.prefix, secretHash: issued.secretHash, scopes: ['read', 'write'] }));

@@ -12,6 +12,7 @@ import { createLogger } from '../platform/logger';
 import { ensureDatabase, startEmbeddedPostgres } from '../scripts/lib/embedded-postgres';
 import { freePort } from '../scripts/lib/ports';
 import { startTestInfraProcess, type TestInfraProcess } from '../scripts/lib/test-infra-process';
+import { spawnService, stopChild, waitForHealth } from '../scripts/lib/services';
 
 export interface BenchDatabase {
   appUrl: string;
@@ -92,23 +93,13 @@ export interface BookingStack {
  * Everything a booking benchmark runs against: PostgreSQL and Temporal (startBenchInfra), a real
  * worker with its own pool, a Temporal client, and a business that can be booked at any hour.
  */
-export async function startBookingStack(name: string, callerPoolMax = 10): Promise<BookingStack> {
+export async function startBookingStack(name: string, callerPoolMax = 10, options: { workerProcess?: boolean } = {}): Promise<BookingStack> {
   const logger = createLogger('bench', 'silent');
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const infra = await startBenchInfra();
   const db = new Database({ url: infra.databaseUrl, logger, poolMax: callerPoolMax });
-  const workerDb = new Database({ url: infra.databaseUrl, logger, poolMax: 10 });
   const taskQueue = `bench-${name}-${process.pid}`;
-  const nativeConnection = await NativeConnection.connect({ address: infra.temporalAddress });
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    namespace: infra.temporalNamespace,
-    taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ db: workerDb, logger, messages: new LogMessageProvider(logger) }),
-    maxConcurrentActivityTaskExecutions: 100,
-  });
-  const running = worker.run();
+  const stopWorker = options.workerProcess ? await startWorkerProcess(infra, taskQueue) : await startInProcessWorker(infra, taskQueue, logger);
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const client = new Client({ connection, namespace: infra.temporalNamespace });
   const open = [{ start: '00:00', end: '24:00' }];
@@ -133,13 +124,55 @@ export async function startBookingStack(name: string, callerPoolMax = 10): Promi
     db,
     nextSlot: () => new Date(dayStart + slotIndex++ * 15 * 60_000).toISOString(),
     stop: async () => {
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await connection.close();
-      await nativeConnection.close();
       await db.close();
-      await workerDb.close();
       await infra.stop();
     },
   };
+}
+
+async function startInProcessWorker(infra: BenchInfra, taskQueue: string, logger: ReturnType<typeof createLogger>): Promise<() => Promise<void>> {
+  const workerDb = new Database({ url: infra.databaseUrl, logger, poolMax: 10 });
+  const nativeConnection = await NativeConnection.connect({ address: infra.temporalAddress });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: infra.temporalNamespace,
+    taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createActivities({ db: workerDb, logger, messages: new LogMessageProvider(logger) }),
+    maxConcurrentActivityTaskExecutions: 100,
+  });
+  const running = worker.run();
+  return async () => {
+    worker.shutdown();
+    await running;
+    await nativeConnection.close();
+    await workerDb.close();
+  };
+}
+
+/** The production worker (workers/main.ts) in its own process, as `npm start` and the deployment run it. */
+async function startWorkerProcess(infra: BenchInfra, taskQueue: string): Promise<() => Promise<void>> {
+  const spec = { name: 'worker', command: process.execPath, args: ['--import', 'tsx', 'workers/main.ts'], healthPort: await freePort(), healthPath: '/ready' };
+  const child = spawnService(
+    spec,
+    {
+      ...process.env,
+      DATABASE_URL: infra.databaseUrl,
+      TEMPORAL_ADDRESS: infra.temporalAddress,
+      TEMPORAL_NAMESPACE: infra.temporalNamespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      WORKER_HEALTH_PORT: String(spec.healthPort),
+      LOG_LEVEL: 'warn',
+    },
+    0,
+  );
+  try {
+    await waitForHealth(spec, 120_000, child);
+  } catch (error) {
+    await stopChild(child, 2_000);
+    throw error;
+  }
+  return () => stopChild(child);
 }
