@@ -44,8 +44,9 @@ export const rescheduleUpdate = defineUpdate<BookingView, [RescheduleRequest]>('
 export const cancelUpdate = defineUpdate<BookingView, [{ reason?: string }]>('cancel');
 export const bookingQuery = defineQuery<BookingView>('booking');
 
-// The hold runs as a local activity: it is a short database transaction, and running it inside
-// the workflow task saves a round trip through the server before the caller gets an answer.
+// The hold and the confirmation run as local activities: each is one short database transaction,
+// and running it inside the workflow task saves a round trip through the server (for the hold,
+// before the caller gets an answer).
 const holding = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '5 seconds', maximumAttempts: 8 },
@@ -130,7 +131,7 @@ export async function appointmentBooking(input: BookingWorkflowInput): Promise<B
   Object.assign(view, { appointmentId: held.appointmentId, leadId: held.leadId, startsAt: held.startsAt, endsAt: held.endsAt });
   upsertSearchAttributes({ AppointmentId: [held.appointmentId], LeadId: [held.leadId] });
 
-  await bookingSteps.confirmAppointment({ businessId: request.businessId, appointmentId: held.appointmentId });
+  await holding.confirmAppointment({ businessId: request.businessId, appointmentId: held.appointmentId });
   view.status = 'confirmed';
   // Independent of each other: sent together, they cost the worker one workflow task instead of three.
   await Promise.all([

@@ -134,6 +134,12 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=WAL');
   }
+  // One task-queue partition: with the default four, a task written to one partition while the
+  // worker polls another waits for forwarding, which costs tens of milliseconds on every workflow
+  // task. A single-host dev server gains nothing from partitions.
+  for (const setting of ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1']) {
+    args.push('--dynamic-config-value', setting);
+  }
   if (options.headless) args.push('--headless');
   else if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   const child = spawn(options.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
