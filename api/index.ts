@@ -9,6 +9,7 @@ import { LogNotifier } from '../platform/notifier';
 import { createApp } from './app';
 import { createAccountsApi } from './accounts';
 import { createTwilioVoiceRouter } from './webhooks/twilio-voice';
+import { createTwilioCallStatusRouter } from './webhooks/twilio-call-status';
 
 export { createApp, type ApiDependencies } from './app';
 export { HttpError, parseInput } from './http/errors';
@@ -24,6 +25,7 @@ export async function startApi(config: AppConfig): Promise<StartedApi> {
   const db = new Database({ url: config.DATABASE_URL, logger, poolMax: config.DATABASE_POOL_MAX });
   await db.verifyRole();
   const temporal = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 10_000 });
+  const temporalClient = new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE });
   const accounts = createAccountsApi({
     db,
     logger,
@@ -33,7 +35,7 @@ export async function startApi(config: AppConfig): Promise<StartedApi> {
     cookieSecure: config.SESSION_COOKIE_SECURE,
     publicBaseUrl: config.PUBLIC_BASE_URL ?? 'http://127.0.0.1:5173',
     booking: {
-      temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }),
+      temporal: temporalClient,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       namespace: config.TEMPORAL_NAMESPACE,
       temporalUiUrl: config.TEMPORAL_UI_URL,
@@ -46,6 +48,7 @@ export async function startApi(config: AppConfig): Promise<StartedApi> {
     routers: [
       { path: '/api/v1', router: accounts.router },
       { path: '/', router: createTwilioVoiceRouter({ db, config }) },
+      { path: '/', router: createTwilioCallStatusRouter({ db, config, temporal: { client: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE } }) },
     ],
     readinessChecks: {
       database: () => db.ping(),
