@@ -10,6 +10,7 @@ import { createApp } from './app';
 import { createAccountsApi } from './accounts';
 import { createTwilioVoiceRouter } from './webhooks/twilio-voice';
 import { createTwilioCallStatusRouter } from './webhooks/twilio-call-status';
+import { createRecordingStorage } from '../platform/recordings/storage';
 
 export { createApp, type ApiDependencies } from './app';
 export { HttpError, parseInput } from './http/errors';
@@ -34,6 +35,7 @@ export async function startApi(config: AppConfig): Promise<StartedApi> {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     cookieSecure: config.SESSION_COOKIE_SECURE,
     publicBaseUrl: config.PUBLIC_BASE_URL ?? 'http://127.0.0.1:5173',
+    recordings: createRecordingStorage(config),
     booking: {
       temporal: temporalClient,
       taskQueue: config.TEMPORAL_TASK_QUEUE,

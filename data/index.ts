@@ -47,3 +47,15 @@ export {
   type NotificationChannel,
 } from './models';
 export { businessRulesOf } from './business-rules';
+export {
+  findAssistantConfig,
+  saveAssistantSettings,
+  listInstructionVersions,
+  addInstructionVersion,
+  restoreInstructionVersion,
+  toFaqView,
+  type AssistantConfigView,
+  type AssistantSettingsValues,
+  type InstructionVersionView,
+  type FaqView,
+} from './assistant-repository';
