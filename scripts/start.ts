@@ -153,6 +153,8 @@ async function main(): Promise<void> {
     WORKER_HEALTH_PORT: String(ports.worker),
     API_INTERNAL_URL: `http://127.0.0.1:${ports.api}`,
     ...telephony.env,
+    // One absolute place for the worker (which writes) and the CRM (which streams), whatever their working folder.
+    RECORDINGS_DIR: process.env.RECORDINGS_DIR ?? path.join(DATA_DIR, 'recordings'),
   };
   const specs = applicationServices(ports);
   if (telephony.fakeModelPort !== null) {
