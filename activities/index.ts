@@ -6,6 +6,7 @@ import { createNotificationActivities } from './notifications';
 import { createSystemProbeActivities } from './system-probe';
 import { createRecordingActivities } from './recordings';
 import { createOutboundCallActivities } from './outbound-calls';
+import { createCallTransferActivities } from './call-transfer';
 
 export type { ActivityDependencies } from './dependencies';
 export type { BookingRequest, HeldAppointment, SlotRefusal } from './booking';
@@ -18,6 +19,7 @@ export type { StoreCallRecordingInput } from './recordings';
 export { RECORDING_UNAVAILABLE } from './recordings';
 export type { PlaceOutboundCallInput, PlacedOutboundCall } from './outbound-calls';
 export { OUTBOUND_CALL_REFUSED } from './outbound-calls';
+export type { CallTransferResult } from './call-transfer';
 export type { NotificationKind, NotificationParams } from './notification-texts';
 
 /** Every activity, built from the worker's dependencies. Workflows import only the type. */
@@ -30,6 +32,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createCallActivities(deps),
     ...createRecordingActivities(deps),
     ...createOutboundCallActivities(deps),
+    ...createCallTransferActivities(deps),
   };
 }
 

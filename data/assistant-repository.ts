@@ -13,6 +13,8 @@ export interface AssistantSettingsValues {
   vadThreshold: number;
   vadPrefixPaddingMs: number;
   vadSilenceDurationMs: number;
+  /** E.164 number transfer_to_human dials; null = none. */
+  transferPhoneE164: string | null;
 }
 
 export interface InstructionVersionView {
@@ -60,7 +62,7 @@ export async function findAssistantConfig(transaction?: Transaction): Promise<As
   for (const row of active) activeInstructions[row.channel] = row.body;
   return {
     settings: settings
-      ? { assistantName: settings.assistantName, greeting: settings.greeting, voice: settings.voice, vadThreshold: settings.vadThreshold, vadPrefixPaddingMs: settings.vadPrefixPaddingMs, vadSilenceDurationMs: settings.vadSilenceDurationMs }
+      ? { assistantName: settings.assistantName, greeting: settings.greeting, voice: settings.voice, vadThreshold: settings.vadThreshold, vadPrefixPaddingMs: settings.vadPrefixPaddingMs, vadSilenceDurationMs: settings.vadSilenceDurationMs, transferPhoneE164: settings.transferPhoneE164 }
       : null,
     activeInstructions,
     faq: faq.map(toFaqView),

@@ -90,6 +90,13 @@ export class TwilioVoiceRest {
     return (page.calls ?? []).map((call) => ({ sid: call.sid, dateCreated: call.date_created ?? null }));
   }
 
+  /** POST /Calls/{sid}.json with new TwiML: the live call leaves what it was doing (the media stream) and runs it. */
+  async updateCall(callSid: string, twiml: string): Promise<void> {
+    if (!/^CA[0-9a-zA-Z]{2,64}$/.test(callSid)) throw new TwilioRequestRefusedError(400, null, `not a call sid: ${callSid}`);
+    const response = await this.#request('POST', `/Calls/${callSid}.json`, { Twiml: twiml });
+    if (!response.ok) throw await this.#refusalOrError(response, `update call ${callSid}`);
+  }
+
   /** The recording's media (`.mp3` or `.wav` of the Recording resource). */
   async fetchRecording(recordingSid: string, format: RecordingFormat): Promise<{ body: Buffer; contentType: string }> {
     if (!/^RE[0-9a-zA-Z]{2,64}$/.test(recordingSid)) throw new TwilioRequestRefusedError(400, null, `not a recording sid: ${recordingSid}`);

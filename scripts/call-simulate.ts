@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const script = readCallScript(path.resolve(values.script));
   if (values.from) script.caller = values.from;
   const fakeModel = values['fake-model'] ?? `http://127.0.0.1:${env('FAKE_OPENAI_PORT') ?? DEFAULT_FAKE_OPENAI_PORT}`;
-  const connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') ?? '127.0.0.1:7233', connectTimeout: 10_000 });
+  const connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') ?? `127.0.0.1:${env('TEMPORAL_PORT') ?? 7233}`, connectTimeout: 10_000 });
   try {
     await simulateCall({
       to: values.to,

@@ -26,6 +26,7 @@ export const workflowIds = {
   crmReminder: (businessId: string, targetType: string, targetId: string) => `reminder/${businessId}/${targetType}/${targetId}`,
   callRecording: (businessId: string, recordingSid: string) => `recording/${businessId}/${recordingSid}`,
   outboundCall: (businessId: string, idempotencyKey: string) => `outbound-call/${businessId}/${idempotencyKey}`,
+  callTransfer: (businessId: string, callSid: string) => `transfer/${businessId}/${callSid}`,
 };
 
 /** The Temporal Schedule that deletes recordings past retention; created (or updated) by every worker at start-up. */
@@ -80,4 +81,6 @@ export const ID_POLICIES = {
    */
   callRecording: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' },
   outboundCall: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' },
+  /** Call transfer: a repeat while it runs joins it; later ones may run again (the activity sends the redirect once per call). */
+  callTransfer: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE' },
 } as const;

@@ -49,3 +49,4 @@ export {
 export { callRecording, type CallRecordingInput } from './call-recording';
 export { recordingCleanup } from './recording-cleanup';
 export { outboundCall, type OutboundCallInput } from './outbound-call';
+export { callTransfer } from './call-transfer';

@@ -10,7 +10,9 @@ import {
   toFaqView,
   type AssistantChannel,
 } from '../../data';
+import { extractPhoneNumber } from '../../domain';
 import { requirePermission } from '../../domain/policy';
+import { HttpError } from '../http/errors';
 import { defaultProfile } from '../../realtime/assistant-profile';
 import { LocalizedHttpError, defineRoute, notFound, uuidParam, type AnyRoute } from './registry';
 
@@ -29,7 +31,17 @@ export const assistantSettingsBody = z.strictObject({
   vadThreshold: z.number().gt(0).lt(1),
   vadPrefixPaddingMs: z.number().int().min(0).max(2000),
   vadSilenceDurationMs: z.number().int().min(100).max(5000),
+  /** Where transfer_to_human sends the caller (any Israeli or E.164 form); null or absent = nobody. */
+  transferPhone: z.string().trim().max(40).nullable().optional(),
 });
+
+const INVALID_TRANSFER_PHONE = { he: 'מספר ההעברה אינו תקין', en: 'The transfer number is not valid' };
+
+/** The transfer number as E.164; undefined when it is not a phone number. */
+export function transferPhoneE164(raw: string | null | undefined): string | null | undefined {
+  if (raw === null || raw === undefined || raw === '') return null;
+  return extractPhoneNumber(raw).e164 ?? undefined;
+}
 
 export const instructionsBody = z.strictObject({ channel, body: z.string().trim().max(4000) });
 export const restoreBody = z.strictObject({ channel, version: z.number().int().min(1).max(1_000_000) });
@@ -43,7 +55,7 @@ export const faqUpdateBody = z
   .strictObject({ question: faqCreateBody.shape.question.optional(), answer: faqCreateBody.shape.answer.optional(), channels: channels.optional(), position: faqCreateBody.shape.position })
   .refine((b) => Object.keys(b).length > 0, { message: 'Nothing to change' });
 
-const settingsSchema = assistantSettingsBody.extend({ voice: z.string(), isDefault: z.boolean() });
+const settingsSchema = assistantSettingsBody.omit({ transferPhone: true }).extend({ voice: z.string(), transferPhoneE164: z.string().nullable(), isDefault: z.boolean() });
 const versionSchema = z.object({ id: z.uuid(), channel, version: z.number(), body: z.string(), isActive: z.boolean(), restoredFromVersion: z.number().nullable(), createdAt: z.string() });
 const faqSchema = z.object({ id: z.uuid(), question: z.string(), answer: z.string(), channels: z.array(channel), position: z.number() });
 
@@ -58,6 +70,7 @@ export function effectiveSettings(saved: Awaited<ReturnType<typeof findAssistant
     vadThreshold: profile.vad.threshold,
     vadPrefixPaddingMs: profile.vad.prefixPaddingMs,
     vadSilenceDurationMs: profile.vad.silenceDurationMs,
+    transferPhoneE164: null,
     isDefault: true,
   };
 }
@@ -94,7 +107,10 @@ export function assistantRoutes(): AnyRoute[] {
       response: { status: 200, description: 'Saved', schema: z.object({ settings: settingsSchema }) },
       handler: async ({ auth, body, businessId }) => {
         requirePermission(auth, 'settings.update');
-        const saved = await saveAssistantSettings(businessId, body, auth.via === 'session' ? auth.userId : null);
+        const { transferPhone, ...values } = body;
+        const transfer = transferPhoneE164(transferPhone);
+        if (transfer === undefined) throw new HttpError(400, 'validation_failed', 'The request has invalid fields', { transferPhone: [`${INVALID_TRANSFER_PHONE.en} / ${INVALID_TRANSFER_PHONE.he}`] });
+        const saved = await saveAssistantSettings(businessId, { ...values, transferPhoneE164: transfer }, auth.via === 'session' ? auth.userId : null);
         return { body: { settings: { ...saved, isDefault: false } } };
       },
     }),

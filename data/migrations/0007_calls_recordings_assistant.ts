@@ -6,7 +6,8 @@ import type { MigrationContext } from './types';
  *   so a replayed webhook finds its row and changes nothing;
  * - calls: the tool calls of the call, the recording's length and when it was stored, and the key an
  *   outbound call was placed under (placing it again with the same key finds the same call);
- * - the assistant's settings per business (name, greeting, voice, VAD), its per-channel
+ * - the assistant's settings per business (name, greeting, voice, VAD, the number a caller is
+ *   transferred to when he asks for a person), its per-channel
  *   instructions in numbered versions (one active per channel; a rollback adds a version), and FAQ.
  */
 export async function up({ sql }: MigrationContext): Promise<void> {
@@ -42,6 +43,7 @@ export async function up({ sql }: MigrationContext): Promise<void> {
       vad_threshold double precision NOT NULL CHECK (vad_threshold > 0 AND vad_threshold < 1),
       vad_prefix_padding_ms integer NOT NULL CHECK (vad_prefix_padding_ms BETWEEN 0 AND 2000),
       vad_silence_duration_ms integer NOT NULL CHECK (vad_silence_duration_ms BETWEEN 100 AND 5000),
+      transfer_phone_e164 text CHECK (transfer_phone_e164 IS NULL OR transfer_phone_e164 ~ '^\\+[1-9][0-9]{6,14}$'),
       updated_by_user_id uuid REFERENCES users(id) ON DELETE SET NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()

@@ -21,6 +21,8 @@ export class AssistantSettings extends Model<InferAttributes<AssistantSettings>,
   declare vadThreshold: number;
   declare vadPrefixPaddingMs: number;
   declare vadSilenceDurationMs: number;
+  /** transfer_to_human dials this number (E.164); null = the assistant takes a message instead. */
+  declare transferPhoneE164: CreationOptional<string | null>;
   declare updatedByUserId: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -35,6 +37,7 @@ export class AssistantSettings extends Model<InferAttributes<AssistantSettings>,
         vadThreshold: { type: DataTypes.DOUBLE, allowNull: false },
         vadPrefixPaddingMs: { type: DataTypes.INTEGER, allowNull: false },
         vadSilenceDurationMs: { type: DataTypes.INTEGER, allowNull: false },
+        transferPhoneE164: { type: DataTypes.TEXT, allowNull: true },
         updatedByUserId: { type: DataTypes.UUID, allowNull: true },
       },
       { sequelize, tableName: 'assistant_settings', modelName: 'AssistantSettings' },

@@ -41,6 +41,8 @@ export class FakeTwilioRest {
   readonly messages: FakeTwilioMessage[] = [];
   readonly calls: FakeTwilioCall[] = [];
   readonly recordings = new Map<string, FakeTwilioRecording>();
+  /** Live-call updates (POST /Calls/{sid}.json): the TwiML each call was redirected to. */
+  readonly callUpdates: Array<{ sid: string; twiml: string }> = [];
   private server: http.Server | null = null;
   private failures: number[] = [];
   private dropAnswersTo = new Map<string, number>();
@@ -94,6 +96,13 @@ export class FakeTwilioRest {
     if (!this.authorized(req, account[1]!)) return this.answer(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
     const resource = url.pathname.slice(account[0].length);
     if (resource === 'Calls.json') return this.handleCalls(req, res, url, account[1]!);
+    const update = /^Calls\/(CA[0-9a-zA-Z]+)\.json$/.exec(resource);
+    if (update && req.method === 'POST') {
+      const twiml = new URLSearchParams(await readBody(req)).get('Twiml');
+      if (!twiml) return this.answer(res, 400, { code: 21220, message: 'Invalid call state or missing Twiml', status: 400 });
+      this.callUpdates.push({ sid: update[1]!, twiml });
+      return this.answer(res, 200, { sid: update[1], status: 'in-progress' });
+    }
     const recording = /^Recordings\/(RE[0-9a-zA-Z]+)\.(mp3|wav|json)$/.exec(resource);
     if (recording) return this.handleRecording(req, res, recording[1]!, recording[2]!);
     if (resource !== 'Messages.json') return this.answer(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });

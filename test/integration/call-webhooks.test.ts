@@ -6,7 +6,7 @@ import twilio from 'twilio';
 import { createApp } from '../../api/app';
 import { createTwilioCallStatusRouter, TWILIO_STATUS_PATH } from '../../api/webhooks/twilio-call-status';
 import { createTwilioVoiceRouter, TWILIO_RECORDING_PATH, TWILIO_VOICE_PATH } from '../../api/webhooks/twilio-voice';
-import { Business, Call, PhoneNumber, TwilioCallEvent, type Database } from '../../data';
+import { AssistantSettings, Business, Call, PhoneNumber, TwilioCallEvent, type Database } from '../../data';
 import { FakeTwilioRest } from '../../devtools/fakes/twilio-rest-fake';
 import { LogMessageProvider } from '../../platform/messaging';
 import { LocalRecordingStorage } from '../../platform/recordings/storage';
@@ -14,6 +14,7 @@ import { TwilioVoiceRest } from '../../platform/twilio-voice-rest';
 import { workflowIds } from '../../temporal-config';
 import { ensureRecordingCleanupSchedule } from '../../temporal-config/recording-schedule';
 import { outboundCall } from '../../workflows';
+import { TemporalAssistantTools } from '../../realtime/temporal-tools';
 import { createBusiness, openAppDatabase, testLogger } from '../support/infra';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 import { waitFor } from '../support/wait';
@@ -182,5 +183,22 @@ describe('Twilio status and recording webhooks, recordings and outbound calls', 
     const xml = await (await post(TWILIO_VOICE_PATH, answered)).text();
     expect(xml).toContain('<Connect><Stream');
     expect(xml).toContain(`<Parameter name="businessId" value="${businessId}"/>`);
+  }, 30_000);
+
+  it('transfers a live call to the business\'s transfer number once, and asks for a message when there is none', async () => {
+    const tools = new TemporalAssistantTools({ client: temporal.client, taskQueue: temporal.taskQueue, db, logger: testLogger, timeoutMs: 10_000, leadFollowUpAfterMs: 60_000 });
+    const callSid = callSidOf('transfer');
+    const none = await tools.invoke('transfer_to_human', { reason: 'רוצה לדבר עם בן אדם' }, { businessId, callSid });
+    expect(none.output).toMatchObject({ ok: false, transferred: false, reason: 'no_transfer_number' });
+    await db.withTenant({ businessId }, () =>
+      AssistantSettings.create({ businessId, assistantName: 'דני', greeting: 'שלום', voice: 'ash', vadThreshold: 0.5, vadPrefixPaddingMs: 300, vadSilenceDurationMs: 650, transferPhoneE164: '+972541112222' }),
+    );
+    const done = await tools.invoke('transfer_to_human', {}, { businessId, callSid });
+    expect(done.output).toMatchObject({ ok: true, transferred: true });
+    expect((await tools.invoke('transfer_to_human', {}, { businessId, callSid })).output).toMatchObject({ transferred: true });
+    const updates = fakeTwilio.callUpdates.filter((update) => update.sid === callSid);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.twiml).toContain(`<Dial callerId="${businessNumber}">+972541112222</Dial>`);
+    expect(updates[0]!.twiml).toMatch(/<Say language="he-IL">[^<]+<\/Say>/);
   }, 30_000);
 });

@@ -36,8 +36,13 @@ describe('calls and AI settings through the API', () => {
     expect(initial.body.settings).toMatchObject({ isDefault: true, voice: 'ash' });
     expect((await agent.get('/assistant')).status).toBe(403);
 
-    const settings = { assistantName: 'רוני', greeting: 'שלום, כאן רוני מהמספרה. במה אפשר לעזור?', voice: 'echo', vadThreshold: 0.6, vadPrefixPaddingMs: 250, vadSilenceDurationMs: 800 };
-    expect((await owner.request('PUT', '/assistant/settings', settings)).status).toBe(200);
+    const settings = { assistantName: 'רוני', greeting: 'שלום, כאן רוני מהמספרה. במה אפשר לעזור?', voice: 'echo', vadThreshold: 0.6, vadPrefixPaddingMs: 250, vadSilenceDurationMs: 800, transferPhone: '054-111-2222' };
+    const put = await owner.request<{ settings: { transferPhoneE164: string } }>('PUT', '/assistant/settings', settings);
+    expect(put.status).toBe(200);
+    expect(put.body.settings.transferPhoneE164).toBe('+972541112222');
+    const badPhone = await owner.request<{ error: { fields: Record<string, string[]> } }>('PUT', '/assistant/settings', { ...settings, transferPhone: 'לא מספר' });
+    expect(badPhone.status).toBe(400);
+    expect(badPhone.body.error.fields.transferPhone?.[0]).toMatch(/מספר ההעברה/);
     const bad = await owner.request<{ error: { fields: Record<string, string[]> } }>('PUT', '/assistant/settings', { ...settings, voice: 'robot', vadThreshold: 2 });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['vadThreshold', 'voice']);

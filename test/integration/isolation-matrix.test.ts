@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiKey, Appointment, AssistantInstruction, Business, Call, FaqEntry, Lead, Notification, Task } from '../../data';
+import { ApiKey, Appointment, AssistantInstruction, AssistantSettings, Business, Call, FaqEntry, Lead, Notification, Task } from '../../data';
 import { LocalRecordingStorage } from '../../platform/recordings/storage';
 import { LogMessageProvider } from '../../platform/messaging';
 import type { AnyRoute } from '../../api/routes/registry';
@@ -459,6 +459,13 @@ describe('isolation in activities run for A', () => {
       const before = await t.db.withTenant({ businessId: b.id }, () => Call.count());
       await expect(activities.placeOutboundCall({ businessId: a.id, idempotencyKey: 'isolation-outbound', to: '0529990002' })).rejects.toThrow();
       expect(await t.db.withTenant({ businessId: b.id }, () => Call.count())).toBe(before);
+    },
+    transferCallToHuman: async (activities) => {
+      // B has a transfer number; A has none: A's request for B's call transfers nothing.
+      await t.db.withTenant({ businessId: b.id }, () =>
+        AssistantSettings.create({ businessId: b.id, assistantName: 'B', greeting: 'B', voice: 'ash', vadThreshold: 0.5, vadPrefixPaddingMs: 300, vadSilenceDurationMs: 600, transferPhoneE164: '+972529990003' }),
+      );
+      expect(await activities.transferCallToHuman({ businessId: a.id, callSid: 'CA-isolation-b' })).toEqual({ transferred: false, reason: 'not_configured' });
     },
     sendNotification: async (activities) => {
       const sent = await activities.sendNotification({ businessId: a.id, idempotencyKey: 'notification-key-b-used', kind: 'crm_reminder', to: null, params: { businessName: 'A', title: 'x' } });

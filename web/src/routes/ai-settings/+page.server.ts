@@ -1,5 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
-import { ASSISTANT_VOICES, assistantSettingsBody, effectiveSettings, faqCreateBody, instructionsBody, restoreBody } from '$api/routes/assistant';
+import { ASSISTANT_VOICES, assistantSettingsBody, effectiveSettings, faqCreateBody, instructionsBody, restoreBody, transferPhoneE164 } from '$api/routes/assistant';
 import { ASSISTANT_CHANNELS, FaqEntry, addInstructionVersion, findAssistantConfig, listInstructionVersions, restoreInstructionVersion, saveAssistantSettings } from '$data';
 import { can } from '$domain/policy';
 import { requireTenant, tenantIdentity } from '$lib/server/auth';
@@ -7,7 +7,7 @@ import { db } from '$lib/server/db';
 import { fieldErrors, formValues, isUuid } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-const SETTINGS_FIELDS = ['assistantName', 'greeting', 'voice', 'vadThreshold', 'vadPrefixPaddingMs', 'vadSilenceDurationMs'] as const;
+const SETTINGS_FIELDS = ['assistantName', 'greeting', 'voice', 'vadThreshold', 'vadPrefixPaddingMs', 'vadSilenceDurationMs', 'transferPhone'] as const;
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const auth = requireTenant('settings.read');
@@ -45,7 +45,10 @@ export const actions: Actions = {
 			vadSilenceDurationMs: numeric(values.vadSilenceDurationMs)
 		});
 		if (!parsed.success) return fail(400, { settingsValues: values, settingsErrors: fieldErrors(parsed.error) });
-		await db().withTenant(tenantIdentity(auth), () => saveAssistantSettings(auth.businessId, parsed.data, auth.userId));
+		const { transferPhone, ...rest } = parsed.data;
+		const transfer = transferPhoneE164(transferPhone);
+		if (transfer === undefined) return fail(400, { settingsValues: values, settingsErrors: { transferPhone: true } as Record<string, true> });
+		await db().withTenant(tenantIdentity(auth), () => saveAssistantSettings(auth.businessId, { ...rest, transferPhoneE164: transfer }, auth.userId));
 		return { saved: 'settings' as const };
 	},
 
