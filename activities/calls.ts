@@ -42,6 +42,8 @@ export interface FinalizeCallInput {
   transcript: CallTurn[];
   usage: CallUsageTotals;
   leadId: string | null;
+  /** What the assistant's tools were asked and answered (shown in the CRM). */
+  toolCalls?: Array<{ name: string; at: string; ok: boolean; args?: Record<string, unknown>; result?: Record<string, unknown> }>;
 }
 
 /** A call sid that belongs to another business (or is not visible to this one): never retried. */
@@ -110,6 +112,7 @@ export function createCallActivities({ db, assistant = new LocalAssistantProvide
             costUsd: input.usage.costUsd.toFixed(6),
             leadId: input.leadId ?? call.leadId,
             workflowId: call.workflowId ?? input.workflowId,
+            toolCalls: (input.toolCalls ?? []).map((tool) => ({ name: tool.name, at: tool.at, ok: tool.ok, args: tool.args ?? {}, result: tool.result ?? {} })),
           },
           { transaction },
         );

@@ -2,6 +2,8 @@ import type { Database } from '../data';
 import type { AssistantProvider } from '../platform/assistant-provider';
 import type { MessageProvider } from '../platform/messaging';
 import type { Logger } from '../platform/logger';
+import type { RecordingStorage } from '../platform/recordings/storage';
+import type { TwilioVoiceRest } from '../platform/twilio-voice-rest';
 
 /** What activities are built from; the worker creates these once. */
 export interface ActivityDependencies {
@@ -11,4 +13,10 @@ export interface ActivityDependencies {
   messages: MessageProvider;
   /** After-call summary and lead fields; default the deterministic local provider. */
   assistant?: AssistantProvider;
+  /** Where call recordings are stored; absent = recording activities fail as not configured. */
+  recordings?: RecordingStorage;
+  /** Twilio's voice REST API (outbound calls, recording media); absent without Twilio credentials. */
+  twilioVoice?: TwilioVoiceRest | null;
+  /** Public origin Twilio calls back (voice and status webhooks of outbound calls). */
+  publicBaseUrl?: string;
 }

@@ -4,6 +4,9 @@ import type { ActivityDependencies } from './dependencies';
 import { createLeadActivities } from './leads';
 import { createNotificationActivities } from './notifications';
 import { createSystemProbeActivities } from './system-probe';
+import { createRecordingActivities } from './recordings';
+import { createOutboundCallActivities } from './outbound-calls';
+import { createCallTransferActivities } from './call-transfer';
 
 export type { ActivityDependencies } from './dependencies';
 export type { BookingRequest, HeldAppointment, SlotRefusal } from './booking';
@@ -12,6 +15,11 @@ export type { LeadDetails, CapturedLead } from './leads';
 export type { CallTurn, CallUsageTotals, ExtractedCallLead, RecordCallStartInput, FinalizeCallInput } from './calls';
 export { CALL_NOT_OURS } from './calls';
 export type { SendNotificationInput } from './notifications';
+export type { StoreCallRecordingInput } from './recordings';
+export { RECORDING_UNAVAILABLE } from './recordings';
+export type { PlaceOutboundCallInput, PlacedOutboundCall } from './outbound-calls';
+export { OUTBOUND_CALL_REFUSED } from './outbound-calls';
+export type { CallTransferResult } from './call-transfer';
 export type { NotificationKind, NotificationParams } from './notification-texts';
 
 /** Every activity, built from the worker's dependencies. Workflows import only the type. */
@@ -22,6 +30,9 @@ export function createActivities(deps: ActivityDependencies) {
     ...createLeadActivities(deps),
     ...createNotificationActivities(deps),
     ...createCallActivities(deps),
+    ...createRecordingActivities(deps),
+    ...createOutboundCallActivities(deps),
+    ...createCallTransferActivities(deps),
   };
 }
 

@@ -19,6 +19,9 @@ import { appointmentRoutes } from './routes/appointments';
 import type { BookingDeps } from './routes/booking-deps';
 import { leadRoutes } from './routes/leads';
 import { taskRoutes } from './routes/tasks';
+import { callRoutes } from './routes/calls';
+import { assistantRoutes } from './routes/assistant';
+import type { RecordingStorage } from '../platform/recordings/storage';
 
 export interface AccountsApiOptions {
   db: Database;
@@ -31,6 +34,8 @@ export interface AccountsApiOptions {
   throttleRules?: ThrottleRules;
   /** Temporal client and settings for the appointment and lead routes. */
   booking: BookingDeps;
+  /** Call recordings for GET /calls/:id/recording (absent: every recording answers 404). */
+  recordings?: RecordingStorage;
 }
 
 export interface AccountsApi {
@@ -66,6 +71,8 @@ export function createAccountsApi(options: AccountsApiOptions): AccountsApi {
     ...appointmentRoutes(options.booking),
     ...leadRoutes(options.booking),
     ...taskRoutes(options.booking),
+    ...callRoutes({ ...options.booking, recordings: options.recordings }),
+    ...assistantRoutes(),
     defineRoute({
       id: 'openapi',
       method: 'get',

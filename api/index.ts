@@ -9,6 +9,8 @@ import { LogNotifier } from '../platform/notifier';
 import { createApp } from './app';
 import { createAccountsApi } from './accounts';
 import { createTwilioVoiceRouter } from './webhooks/twilio-voice';
+import { createTwilioCallStatusRouter } from './webhooks/twilio-call-status';
+import { createRecordingStorage } from '../platform/recordings/storage';
 
 export { createApp, type ApiDependencies } from './app';
 export { HttpError, parseInput } from './http/errors';
@@ -24,6 +26,7 @@ export async function startApi(config: AppConfig): Promise<StartedApi> {
   const db = new Database({ url: config.DATABASE_URL, logger, poolMax: config.DATABASE_POOL_MAX });
   await db.verifyRole();
   const temporal = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 10_000 });
+  const temporalClient = new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE });
   const accounts = createAccountsApi({
     db,
     logger,
@@ -32,8 +35,9 @@ export async function startApi(config: AppConfig): Promise<StartedApi> {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     cookieSecure: config.SESSION_COOKIE_SECURE,
     publicBaseUrl: config.PUBLIC_BASE_URL ?? 'http://127.0.0.1:5173',
+    recordings: createRecordingStorage(config),
     booking: {
-      temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }),
+      temporal: temporalClient,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       namespace: config.TEMPORAL_NAMESPACE,
       temporalUiUrl: config.TEMPORAL_UI_URL,
@@ -46,6 +50,7 @@ export async function startApi(config: AppConfig): Promise<StartedApi> {
     routers: [
       { path: '/api/v1', router: accounts.router },
       { path: '/', router: createTwilioVoiceRouter({ db, config }) },
+      { path: '/', router: createTwilioCallStatusRouter({ db, config, temporal: { client: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE } }) },
     ],
     readinessChecks: {
       database: () => db.ping(),

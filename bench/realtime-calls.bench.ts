@@ -12,6 +12,10 @@
  * Also reported: calls held to the end, memory per call in the service, event
  * loop delay on both sides (a saturated harness shows up there, not hidden).
  * Floors printed: >= 200 calls on one core with p99 added latency <= 5 ms.
+ * With REFERENCE_SAMPLE_DIR (a checkout of twilio-samples/speech-assistant-
+ * openai-realtime-api-node outside this repository, dependencies installed),
+ * the same latency phase runs against Twilio's sample bridge on the same core
+ * and the ratio of calls per fully used core is printed (bench/reference-sample.ts).
  *
  *   npx tsx bench/realtime-calls.bench.ts            (CALLS=200 PHASE_SECONDS=15)
  *   BENCH_CPU_PROF=/tmp/prof   write a CPU profile of the service process
@@ -30,6 +34,7 @@ import { defaultProfile } from '../realtime/assistant-profile';
 import { StaticAssistantTools } from '../realtime/assistant-tools';
 import type { CallEvents } from '../realtime/call-events';
 import { mulawSilence } from '../realtime/mulaw';
+import { processSample, referenceSampleDir, spawnReferenceSample } from './reference-sample';
 
 const AUTH_TOKEN = 'bench-twilio-auth-token';
 const STREAM_SECRET = 'bench-stream-secret';
@@ -161,7 +166,62 @@ interface PhaseResult {
   serviceCpuFraction: number;
 }
 
-async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: number): Promise<PhaseResult> {
+/** The process under load: ours (reports over IPC) or the reference sample (measured from /proc). */
+interface Target {
+  proc: ChildProcess;
+  port: number;
+  report: () => Promise<ChildReport>;
+  startMeasuring: () => void;
+  stop: () => Promise<void>;
+}
+
+async function prosaasTarget(modelUrl: string, publicUrl: string): Promise<Target> {
+  const service = await spawnService(modelUrl, publicUrl);
+  return {
+    proc: service.proc,
+    port: service.port,
+    report: () => request<ChildReport>(service.proc, 'report', 'report'),
+    startMeasuring: () => {
+      service.proc.send({ type: 'start-loop' });
+      service.proc.send({ type: 'reset-loop' });
+    },
+    stop: async () => {
+      service.proc.send({ type: 'exit' });
+      await new Promise((resolve) => service.proc.once('exit', resolve));
+    },
+  };
+}
+
+async function referenceTarget(dir: string, modelUrl: string): Promise<Target> {
+  const pinnable = (() => {
+    try {
+      execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  const { proc, port } = await spawnReferenceSample(dir, modelUrl, pinnable);
+  let from = { cpuMs: 0, wallMs: performance.now() };
+  return {
+    proc,
+    port,
+    report: () => {
+      const sample = processSample(proc.pid!);
+      const cpuFraction = (sample.cpuMs - from.cpuMs) / (performance.now() - from.wallMs);
+      return Promise.resolve({ type: 'report', rssBytes: sample.rssBytes, heapUsedBytes: NaN, activeCalls: NaN, loopDelayP99Ms: NaN, cpuFraction });
+    },
+    startMeasuring: () => {
+      from = { cpuMs: processSample(proc.pid!).cpuMs, wallMs: performance.now() };
+    },
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await new Promise((resolve) => proc.once('exit', resolve));
+    },
+  };
+}
+
+async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: number, referenceDir: string | null = null): Promise<PhaseResult> {
   let collecting = true;
   const sentAt = new Map<string, number>();
   const inbound: number[] = [];
@@ -183,8 +243,8 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
   });
   const modelUrl = await fake.start();
   const publicUrl = 'wss://bench.prosaas.test/media-stream';
-  const service = await spawnService(modelUrl, publicUrl);
-  const baseline = await request<ChildReport>(service.proc, 'report', 'report');
+  const service = referenceDir ? await referenceTarget(referenceDir, modelUrl) : await prosaasTarget(modelUrl, publicUrl);
+  const baseline = await service.report();
   const connectUrl = `ws://127.0.0.1:${service.port}/media-stream`;
   const callers: TwilioCallerFake[] = [];
   const frameTimes: number[][] = [];
@@ -230,14 +290,13 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
   inbound.length = 0;
   outbound.length = 0;
   loop.enable();
-  service.proc.send({ type: 'start-loop' });
-  service.proc.send({ type: 'reset-loop' });
+  service.startMeasuring();
   const measureFromMs = performance.now();
   await new Promise((resolve) => setTimeout(resolve, (seconds - 3) * 1000));
   // Stop sampling before the report: it forces a GC in the service, which would show up as latency.
   collecting = false;
   const measureToMs = performance.now();
-  const during = await request<ChildReport>(service.proc, 'report', 'report');
+  const during = await service.report();
   await Promise.all(streams);
   loop.disable();
   const harnessLoopP99Ms = loop.percentile(99) / 1e6;
@@ -259,8 +318,7 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
   const held = callers.filter((c) => c.socket.readyState === 1).length;
   for (const caller of callers) caller.stop();
   await Promise.all(callers.map((c) => c.closed));
-  service.proc.send({ type: 'exit' });
-  await new Promise((resolve) => service.proc.once('exit', resolve));
+  await service.stop();
   await fake.close();
   return {
     held,
@@ -279,7 +337,7 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
   };
 }
 
-export async function run(): Promise<{ latency: PhaseResult; pacing: PhaseResult }> {
+export async function run(): Promise<{ latency: PhaseResult; pacing: PhaseResult; reference: PhaseResult | null }> {
   const calls = Number(process.env.CALLS ?? FLOOR_CALLS_PER_CORE);
   const seconds = Math.max(6, Math.min(25, Number(process.env.PHASE_SECONDS ?? 15)));
   const harnessPinned = pin(process.pid, 1);
@@ -287,9 +345,12 @@ export async function run(): Promise<{ latency: PhaseResult; pacing: PhaseResult
   console.log(`realtime bridge bench: ${calls} concurrent calls, ${seconds} s per phase, service pinned to core 0, harness ${harnessPinned ? 'pinned to core 1' : 'not pinned'}`);
   let latency: PhaseResult;
   let pacing: PhaseResult;
+  let reference: PhaseResult | null = null;
+  const referenceDir = referenceSampleDir();
   try {
     latency = await runPhase('latency', calls, seconds);
     pacing = await runPhase('pacing', calls, Math.min(seconds, 12));
+    if (referenceDir) reference = await runPhase('latency', calls, seconds, referenceDir);
   } finally {
     if (harnessPinned) pin(process.pid, `0-${os.cpus().length - 1}`); // give `npm run bench` its cores back
   }
@@ -305,7 +366,16 @@ export async function run(): Promise<{ latency: PhaseResult; pacing: PhaseResult
   const p99 = Math.max(latency.inbound.p99, latency.outbound.p99);
   const ok = latency.held === calls && pacing.held === calls && p99 <= FLOOR_P99_ADDED_MS && calls >= FLOOR_CALLS_PER_CORE;
   console.log(`floor: >= ${FLOOR_CALLS_PER_CORE} calls per core with p99 added latency <= ${FLOOR_P99_ADDED_MS} ms: ${ok ? 'MET' : 'NOT MET'} (p99 ${p99.toFixed(2)} ms over ${calls} calls)`);
-  return { latency, pacing };
+  if (reference) {
+    const oursPerCore = calls / latency.serviceCpuFraction;
+    const theirsPerCore = calls / reference.serviceCpuFraction;
+    console.log(`reference sample (Twilio's)      held ${reference.held}/${calls}; in ${fmt(reference.inbound)}; out ${fmt(reference.outbound)}`);
+    console.log(`reference sample CPU / memory    ${(reference.serviceCpuFraction * 100).toFixed(1)} % of one core -> ~${Math.floor(theirsPerCore)} calls per core; RSS ${reference.memoryPerCallKb.toFixed(1)} KiB per call`);
+    console.log(`calls per core, ProSaaS / sample ${(oursPerCore / theirsPerCore).toFixed(2)} (~${Math.floor(oursPerCore)} vs ~${Math.floor(theirsPerCore)}; the sample does no pacing, marks per delta, no auth, no barge-in accounting)`);
+  } else {
+    console.log('reference sample: not run (set REFERENCE_SAMPLE_DIR to a checkout of twilio-samples/speech-assistant-openai-realtime-api-node outside this repository, with npm install done)');
+  }
+  return { latency, pacing, reference };
 }
 
 if (process.env.REALTIME_BENCH_CHILD === '1') {

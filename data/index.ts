@@ -31,6 +31,13 @@ export {
   PasswordResetToken,
   LoginThrottle,
   Notification,
+  AssistantSettings,
+  AssistantInstruction,
+  FaqEntry,
+  TwilioCallEvent,
+  ASSISTANT_CHANNELS,
+  type AssistantChannel,
+  type CallToolCall,
   USER_ROLES,
   type ApiKeyScope,
   type PasswordTokenPurpose,
@@ -40,3 +47,15 @@ export {
   type NotificationChannel,
 } from './models';
 export { businessRulesOf } from './business-rules';
+export {
+  findAssistantConfig,
+  saveAssistantSettings,
+  listInstructionVersions,
+  addInstructionVersion,
+  restoreInstructionVersion,
+  toFaqView,
+  type AssistantConfigView,
+  type AssistantSettingsValues,
+  type InstructionVersionView,
+  type FaqView,
+} from './assistant-repository';

@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { type SignalDefinition } from '@temporalio/common';
+import { OUTBOUND_CALL_REFUSED, type PlacedOutboundCall } from '../activities';
 import { ID_POLICIES, workflowIds } from '../temporal-config';
-import { callSession, type CallSessionInput } from '../workflows';
+import { callSession, outboundCall, type CallSessionInput, type OutboundCallInput } from '../workflows';
+import { applicationFailureOf } from './booking';
 
 /**
  * Signal-with-start of a call's session workflow: the first event of a call
@@ -22,4 +24,31 @@ export async function signalCallSession<T>(
     ...ID_POLICIES.callSession,
   });
   return { workflowId };
+}
+
+export type OutboundCallOutcome =
+  | { kind: 'placed'; call: PlacedOutboundCall; workflowId: string }
+  | { kind: 'refused'; reason: string; message: string };
+
+/**
+ * Places an outbound call through the `outboundCall` workflow (one per business and
+ * idempotency key) and waits for Twilio's answer. A refusal (no voice number, bad
+ * destination, Twilio said no, not configured) comes back as `refused` with its reason.
+ */
+export async function placeOutboundCall(client: Client, options: { taskQueue: string; input: OutboundCallInput }): Promise<OutboundCallOutcome> {
+  const workflowId = workflowIds.outboundCall(options.input.businessId, options.input.idempotencyKey);
+  try {
+    const handle = await client.workflow.start(outboundCall, { workflowId, taskQueue: options.taskQueue, args: [options.input], ...ID_POLICIES.outboundCall }).catch(async (error: unknown) => {
+      if ((error as { name?: string }).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
+      return client.workflow.getHandle<typeof outboundCall>(workflowId);
+    });
+    return { kind: 'placed', call: await handle.result(), workflowId };
+  } catch (error) {
+    const failure = applicationFailureOf(error);
+    if (failure?.type === OUTBOUND_CALL_REFUSED) {
+      const details = (failure.details?.[0] ?? {}) as { reason?: string };
+      return { kind: 'refused', reason: details.reason ?? 'refused', message: failure.message };
+    }
+    throw error;
+  }
 }

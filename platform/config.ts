@@ -61,6 +61,16 @@ const configSchema = z.object({
   REALTIME_TOOL_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(8_000),
   /** A call workflow that hears nothing for this long finalizes the call (the realtime process died). */
   CALL_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(3600).default(120),
+  /** Where call recordings are kept: local disk (RECORDINGS_DIR) or an S3-compatible bucket. */
+  RECORDING_STORAGE: z.enum(['local', 's3']).default('local'),
+  RECORDINGS_DIR: z.string().default('.data/recordings'),
+  RECORDING_S3_ENDPOINT: z.string().url().optional(),
+  RECORDING_S3_BUCKET: z.string().optional(),
+  RECORDING_S3_REGION: z.string().default('us-east-1'),
+  RECORDING_S3_ACCESS_KEY_ID: z.string().optional(),
+  RECORDING_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** How often the recording cleanup schedule runs (each run deletes what is past each business's retention). */
+  RECORDING_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -87,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (config.SESSION_COOKIE_SECURE === 'false') problems.push('SESSION_COOKIE_SECURE=false is allowed only outside production');
     if (!config.TWILIO_VALIDATE_SIGNATURES) problems.push('TWILIO_VALIDATE_SIGNATURES=false is allowed only outside production');
     if (config.OPENAI_REALTIME_URL?.startsWith('ws://')) problems.push('OPENAI_REALTIME_URL must be wss:// in production (ws:// is for the local fake)');
+    if (config.RECORDING_STORAGE === 's3' && !(config.RECORDING_S3_ENDPOINT && config.RECORDING_S3_BUCKET && config.RECORDING_S3_ACCESS_KEY_ID && config.RECORDING_S3_SECRET_ACCESS_KEY)) {
+      problems.push('RECORDING_STORAGE=s3 needs RECORDING_S3_ENDPOINT, RECORDING_S3_BUCKET, RECORDING_S3_ACCESS_KEY_ID and RECORDING_S3_SECRET_ACCESS_KEY');
+    }
     if (problems.length) throw new ConfigError(problems);
   }
   return config;

@@ -1,4 +1,5 @@
-import type { ToolDefinition } from './assistant-tools';
+import type { AssistantConfigView } from '../data/assistant-repository';
+import type { FaqEntry, ToolDefinition } from './assistant-tools';
 
 /** Server VAD tuning; Hebrew callers pause mid-sentence, so silence is a little longer than the default. */
 export interface VadSettings {
@@ -20,6 +21,8 @@ export interface AssistantProfile {
   /** Extra business-specific instructions (services, tone, rules), appended to the base prompt. */
   instructions: string;
   vad: VadSettings;
+  /** The business's FAQ for this channel (answer_faq looks here). */
+  faq: FaqEntry[];
 }
 
 export const DEFAULT_VOICE = 'ash';
@@ -33,6 +36,26 @@ export function defaultProfile(businessId: string, businessName = 'העסק'): A
     greeting: `שלום, הגעתם ל${businessName}, מדבר דני. איך אני יכול לעזור?`,
     instructions: '',
     vad: { ...HEBREW_VAD_DEFAULTS },
+    faq: [],
+  };
+}
+
+/** The phone profile from what the business saved in the CRM (settings, active voice instructions, voice FAQ), defaults elsewhere. */
+export function profileFromConfig(businessId: string, businessName: string | undefined, config: AssistantConfigView): AssistantProfile {
+  const base = defaultProfile(businessId, businessName);
+  const settings = config.settings;
+  return {
+    ...base,
+    ...(settings
+      ? {
+          assistantName: settings.assistantName,
+          greeting: settings.greeting,
+          voice: settings.voice,
+          vad: { threshold: settings.vadThreshold, prefixPaddingMs: settings.vadPrefixPaddingMs, silenceDurationMs: settings.vadSilenceDurationMs },
+        }
+      : {}),
+    instructions: config.activeInstructions.voice,
+    faq: config.faq.filter((entry) => entry.channels.includes('voice')).map((entry) => ({ question: entry.question, answer: entry.answer })),
   };
 }
 

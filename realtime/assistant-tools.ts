@@ -13,6 +13,8 @@ export interface ToolDefinition {
 export interface ToolCallContext {
   businessId: string;
   callSid: string;
+  /** The business's FAQ from the call's profile; when absent, the tools' own list. */
+  faq?: FaqEntry[];
 }
 
 export interface ToolResult {
@@ -116,9 +118,9 @@ export class StaticAssistantTools implements AssistantTools {
     return TOOL_DEFINITIONS;
   }
 
-  invoke(name: string, args: Record<string, unknown>, _context?: ToolCallContext): Promise<ToolResult> {
+  invoke(name: string, args: Record<string, unknown>, context?: ToolCallContext): Promise<ToolResult> {
     if (name === 'end_call') return Promise.resolve({ output: { ok: true }, endCall: true });
-    if (name === 'answer_faq') return Promise.resolve({ output: this.#answer(typeof args.question === 'string' ? args.question : '') });
+    if (name === 'answer_faq') return Promise.resolve({ output: this.#answer(typeof args.question === 'string' ? args.question : '', context?.faq ?? this.faq) });
     if ((BOOKING_TOOLS as readonly string[]).includes(name)) {
       return Promise.resolve({
         output: {
@@ -131,10 +133,10 @@ export class StaticAssistantTools implements AssistantTools {
     return Promise.resolve({ output: { ok: false, error: 'unknown_tool' } });
   }
 
-  #answer(question: string): Record<string, unknown> {
+  #answer(question: string, faq: FaqEntry[]): Record<string, unknown> {
     const words = new Set(normalizeForMatch(question).split(' ').filter((w) => w.length > 1));
     let best: { entry: FaqEntry; score: number } | null = null;
-    for (const entry of this.faq) {
+    for (const entry of faq) {
       const candidate = normalizeForMatch(entry.question).split(' ').filter((w) => w.length > 1);
       const score = candidate.filter((w) => words.has(w)).length / Math.max(1, candidate.length);
       if (score > (best?.score ?? 0)) best = { entry, score };

@@ -482,7 +482,7 @@ export class CallBridge {
     this.#handledCallIds.add(callId);
     const parsed = json(event.arguments) ?? {};
     const startedAt = this.#now();
-    const context = { businessId: this.#businessId!, callSid: this.#callSid! };
+    const context = { businessId: this.#businessId!, callSid: this.#callSid!, faq: this.#profile?.faq };
     this.#options.tools
       .invoke(name, parsed, context)
       .catch((error: unknown) => {

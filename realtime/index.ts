@@ -3,13 +3,13 @@ import type { Duplex } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import { WebSocketServer } from 'ws';
-import { Business, Database } from '../data';
+import { Business, Database, findAssistantConfig } from '../data';
 import type { AppConfig } from '../platform/config';
 import { closeServer, handleHealthRequest, listen, respondJson } from '../platform/health';
 import { createLogger, type Logger } from '../platform/logger';
 import type { RunningService } from '../platform/lifecycle';
 import { verifyStreamToken } from '../platform/stream-token';
-import { defaultProfile, type AssistantProfile } from './assistant-profile';
+import { defaultProfile, profileFromConfig, type AssistantProfile } from './assistant-profile';
 import { StaticAssistantTools, type AssistantTools } from './assistant-tools';
 import { CallBridge, type CallBridgeTiming, type StartAuthorization, type TwilioStart } from './call-bridge';
 import { LoggingCallEvents, type CallEvents } from './call-events';
@@ -85,10 +85,13 @@ export function authorizeStreamStart(start: TwilioStart, secret: string, nowMs =
   return { ok: true, businessId: verified.claims.businessId };
 }
 
-function databaseProfileLoader(db: Database, logger: Logger): (businessId: string) => Promise<AssistantProfile> {
+export function databaseProfileLoader(db: Database, logger: Logger): (businessId: string) => Promise<AssistantProfile> {
   return async (businessId) => {
     let timer: NodeJS.Timeout | undefined;
-    const lookup = db.withTenant({ businessId }, () => Business.findByPk(businessId)).then((business) => defaultProfile(businessId, business?.name ?? undefined));
+    const lookup = db.withTenant({ businessId }, async (transaction) => {
+      const [business, config] = await Promise.all([Business.findByPk(businessId, { transaction }), findAssistantConfig(transaction)]);
+      return profileFromConfig(businessId, business?.name ?? undefined, config);
+    });
     const fallback = new Promise<AssistantProfile>((resolve) => {
       timer = setTimeout(() => {
         logger.warn({ businessId }, 'business profile lookup slow: the call goes on with the default profile');

@@ -7,7 +7,8 @@ import { Appointment, Business, Lead, businessRulesOf, type Database } from '../
 import { extractPhoneNumber, getAvailableSlots, parseHebrewDateTime } from '../domain';
 import { applicationFailureOf, bookAppointment, cancelAppointment, captureLead, rescheduleAppointment } from '../orchestration';
 import type { Logger } from '../platform/logger';
-import { FAILURE_TYPES } from '../temporal-config';
+import { FAILURE_TYPES, ID_POLICIES, workflowIds } from '../temporal-config';
+import { callTransfer } from '../workflows';
 import { StaticAssistantTools, TOOL_DEFINITIONS, type AssistantTools, type FaqEntry, type ToolCallContext, type ToolDefinition, type ToolResult } from './assistant-tools';
 
 export interface TemporalAssistantToolsOptions {
@@ -95,6 +96,7 @@ export class TemporalAssistantTools implements AssistantTools {
       move_appointment: (args, context) => this.#move(args, context),
       cancel_appointment: (args, context) => this.#cancel(args, context),
       create_or_update_lead: (args, context) => this.#saveLead(args, context),
+      transfer_to_human: (_args, context) => this.#transfer(context),
     };
   }
 
@@ -277,6 +279,22 @@ export class TemporalAssistantTools implements AssistantTools {
       followUpAfterMs: this.#options.leadFollowUpAfterMs,
     });
     return { ok: true, saved: true, instruction: 'The details are saved; someone from the business will follow up.' };
+  }
+
+  async #transfer({ businessId, callSid }: ToolCallContext): Promise<Record<string, unknown>> {
+    const result = await this.#options.client.workflow.execute(callTransfer, {
+      workflowId: workflowIds.callTransfer(businessId, callSid),
+      taskQueue: this.#options.taskQueue,
+      args: [{ businessId, callSid }],
+      ...ID_POLICIES.callTransfer,
+    });
+    if (result.transferred) return { ok: true, transferred: true, instruction: 'Say in one short sentence that you are transferring the caller to a person now.' };
+    return {
+      ok: false,
+      transferred: false,
+      reason: result.reason,
+      instruction: 'Nobody can take the call right now. Apologise, offer to take a message (name, phone, what it is about) and save it with create_or_update_lead.',
+    };
   }
 
   /** The caller's next active appointment, found by phone. */

@@ -26,7 +26,7 @@ interface CallState {
 
 /** Longest tool output kept in the workflow's history. */
 const RESULT_SUMMARY_MAX_CHARS = 600;
-const RESULT_KEYS = ['ok', 'booked', 'cancelled', 'moved', 'saved', 'found', 'error', 'appointmentId', 'leadId', 'startsAt'];
+const RESULT_KEYS = ['ok', 'booked', 'cancelled', 'moved', 'saved', 'found', 'error', 'appointmentId', 'leadId', 'startsAt', 'when', 'answer'];
 
 /**
  * The call-session sink: every bridge event becomes a signal-with-start of the

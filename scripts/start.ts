@@ -16,6 +16,7 @@ import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../temporal-config';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './lib/embedded-postgres';
 import { isPortFree } from './lib/ports';
 import { applicationServices, spawnService, stopChild, waitForHealth } from './lib/services';
+import { DEFAULT_FAKE_OPENAI_PORT, devTelephony } from './lib/dev-telephony';
 import { resolveTemporalCli, startTemporalDevServer, type TemporalDevServer } from './lib/temporal-cli';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
     temporal: envPort('TEMPORAL_PORT', 7233),
     temporalUi: envPort('TEMPORAL_UI_PORT', 8233),
     postgres: envPort('EMBEDDED_PG_PORT', 5433),
+    fakeModel: envPort('FAKE_OPENAI_PORT', DEFAULT_FAKE_OPENAI_PORT),
   };
+  const telephony = devTelephony(process.env, ports);
   const wanted: Array<[keyof typeof ports, string, string]> = [
     ['api', 'API_PORT', 'api'],
     ['realtime', 'REALTIME_PORT', 'realtime'],
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
   ];
   if (useDevTemporal) wanted.push(['temporal', 'TEMPORAL_PORT', 'Temporal'], ['temporalUi', 'TEMPORAL_UI_PORT', 'Temporal UI']);
   if (useEmbeddedPostgres) wanted.push(['postgres', 'EMBEDDED_PG_PORT', 'embedded PostgreSQL']);
+  if (telephony.fakeModelPort !== null) wanted.push(['fakeModel', 'FAKE_OPENAI_PORT', 'fake OpenAI Realtime model']);
   const taken: string[] = [];
   for (const [key, variable, label] of wanted) {
     if (!(await isPortFree(ports[key]))) {
@@ -148,8 +152,15 @@ async function main(): Promise<void> {
     WEB_PORT: String(ports.web),
     WORKER_HEALTH_PORT: String(ports.worker),
     API_INTERNAL_URL: `http://127.0.0.1:${ports.api}`,
+    ...telephony.env,
+    // One absolute place for the worker (which writes) and the CRM (which streams), whatever their working folder.
+    RECORDINGS_DIR: process.env.RECORDINGS_DIR ?? path.join(DATA_DIR, 'recordings'),
   };
   const specs = applicationServices(ports);
+  if (telephony.fakeModelPort !== null) {
+    // No OpenAI key: the assistant talks through the local fake model, so a demo call works end to end.
+    specs.push({ name: 'fake-ai', command: process.execPath, args: ['--import', 'tsx', 'devtools/fakes/openai-realtime-fake.ts', String(telephony.fakeModelPort)], healthPort: telephony.fakeModelPort });
+  }
   specs.forEach((spec, index) => {
     const child = spawnService(spec, env, index);
     children.push(child);
@@ -171,12 +182,14 @@ async function main(): Promise<void> {
       ` CRM (web)     http://127.0.0.1:${ports.web}`,
       ` API           http://127.0.0.1:${ports.api}   (health: /health, /ready)`,
       ` Realtime      ws://127.0.0.1:${ports.realtime}/media-stream`,
+      ...(telephony.fakeModelPort !== null ? [` Fake model    ws://127.0.0.1:${telephony.fakeModelPort}/v1/realtime  (no OPENAI_API_KEY)`] : []),
       ` Worker health http://127.0.0.1:${ports.worker}/ready`,
       ` Temporal UI   ${temporalUiUrl || '(external Temporal: set TEMPORAL_UI_URL)'}`,
       ` Temporal      ${temporalAddress}  namespace ${namespace}`,
       ` PostgreSQL    ${useEmbeddedPostgres ? `embedded, 127.0.0.1:${ports.postgres}` : 'external (DATABASE_URL)'}`,
       '',
       ` Demo business number ${demoNumber}`,
+      ` Try a call    npm run call:simulate -- --to ${demoNumber} --script devtools/call-scripts/book-haircut.he.yaml`,
       ` Logins (password ${process.env.PROSAAS_DEMO_PASSWORD ? 'from PROSAAS_DEMO_PASSWORD' : DEFAULT_DEMO_PASSWORD}):`,
       '   owner@demo.local      owner',
       '   agent@demo.local      agent',

@@ -24,7 +24,13 @@ export const workflowIds = {
   call: (businessId: string, callSid: string) => `call/${businessId}/${callSid}`,
   conversation: (businessId: string, channel: string, contact: string) => `conversation/${businessId}/${channel}/${contact}`,
   crmReminder: (businessId: string, targetType: string, targetId: string) => `reminder/${businessId}/${targetType}/${targetId}`,
+  callRecording: (businessId: string, recordingSid: string) => `recording/${businessId}/${recordingSid}`,
+  outboundCall: (businessId: string, idempotencyKey: string) => `outbound-call/${businessId}/${idempotencyKey}`,
+  callTransfer: (businessId: string, callSid: string) => `transfer/${businessId}/${callSid}`,
 };
+
+/** The Temporal Schedule that deletes recordings past retention; created (or updated) by every worker at start-up. */
+export const RECORDING_CLEANUP_SCHEDULE_ID = 'recording-cleanup';
 
 /** The Temporal UI page of one workflow's history. */
 export function workflowHistoryUrl(uiBaseUrl: string, namespace: string, workflowId: string): string {
@@ -68,4 +74,13 @@ export const ID_POLICIES = {
    * after it has fired or been cancelled, a new one may start (ALLOW_DUPLICATE).
    */
   crmReminder: { workflowIdReusePolicy: 'ALLOW_DUPLICATE' },
+  /**
+   * Recording copy and outbound call: the id is the recording sid or the caller's idempotency key.
+   * A replay while it runs attaches to it (USE_EXISTING); after it closed the id is never reused
+   * (REJECT_DUPLICATE) and the caller answers from the stored row.
+   */
+  callRecording: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' },
+  outboundCall: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' },
+  /** Call transfer: a repeat while it runs joins it; later ones may run again (the activity sends the redirect once per call). */
+  callTransfer: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE' },
 } as const;

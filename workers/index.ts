@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { Database } from '../data';
@@ -12,6 +13,9 @@ import { createMessageProvider } from '../platform/messaging';
 import { projectRoot } from '../platform/paths';
 import type { RunningService } from '../platform/lifecycle';
 import { registerNamespaceAndSearchAttributes } from '../temporal-config/register';
+import { ensureRecordingCleanupSchedule } from '../temporal-config/recording-schedule';
+import { createRecordingStorage } from '../platform/recordings/storage';
+import { createTwilioVoiceRest } from '../platform/twilio-voice-rest';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 export const PREBUILT_BUNDLE_PATH = path.join(projectRoot(), 'dist', 'workflow-bundle.js');
@@ -46,10 +50,28 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, logger, messages: createMessageProvider(config, logger), assistant: createAssistantProvider(config) }),
+    activities: createActivities({
+      db,
+      logger,
+      messages: createMessageProvider(config, logger),
+      assistant: createAssistantProvider(config),
+      recordings: createRecordingStorage(config),
+      twilioVoice: createTwilioVoiceRest(config),
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
     ...workflowSource(),
   });
   const running = worker.run();
+  const scheduleConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const outcome = await ensureRecordingCleanupSchedule(new Client({ connection: scheduleConnection, namespace: config.TEMPORAL_NAMESPACE }), {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      intervalSeconds: config.RECORDING_CLEANUP_INTERVAL_SECONDS,
+    });
+    logger.info({ outcome, everySeconds: config.RECORDING_CLEANUP_INTERVAL_SECONDS }, 'recording cleanup schedule in place');
+  } finally {
+    await scheduleConnection.close();
+  }
   running.catch((error: unknown) => logger.fatal({ err: error }, 'worker stopped with an error'));
 
   const server = http.createServer((req, res) => {

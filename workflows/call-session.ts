@@ -68,7 +68,7 @@ export const heartbeatSignal = defineSignal<[SignalBase]>('heartbeat');
 export interface CallSessionView {
   transcript: CallTurn[];
   dtmf: string[];
-  toolCalls: Array<{ name: string; at: string; ok: boolean }>;
+  toolCalls: Array<{ name: string; at: string; ok: boolean; args?: Record<string, unknown>; result?: Record<string, unknown> }>;
   usage: CallUsageTotals;
   leadId: string | null;
   appointmentId: string | null;
@@ -147,7 +147,7 @@ export async function callSession(input: CallSessionInput): Promise<CallSessionV
     toolCallSignal,
     once((call) => {
       const ok = call.result.ok !== false;
-      view.toolCalls.push({ name: call.name, at: call.at, ok });
+      view.toolCalls.push({ name: call.name, at: call.at, ok, args: call.args, result: call.result });
       if (typeof call.result.leadId === 'string') knowLead(call.result.leadId);
       if (call.name === 'book_appointment' && call.result.booked === true && typeof call.result.appointmentId === 'string') {
         view.appointmentId = call.result.appointmentId;
@@ -212,6 +212,7 @@ export async function callSession(input: CallSessionInput): Promise<CallSessionV
     transcript: view.transcript,
     usage: view.usage,
     leadId: view.leadId,
+    toolCalls: view.toolCalls,
   });
   view.finalized = true;
 

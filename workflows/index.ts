@@ -46,3 +46,7 @@ export {
   type CrmReminderInput,
   type CrmReminderView,
 } from './crm-reminder';
+export { callRecording, type CallRecordingInput } from './call-recording';
+export { recordingCleanup } from './recording-cleanup';
+export { outboundCall, type OutboundCallInput } from './outbound-call';
+export { callTransfer } from './call-transfer';

@@ -149,6 +149,7 @@ export function businessRoutes(deps: AccountsDeps): AnyRoute[] {
           locale: localeSchema.optional(),
           timezone: timezoneSchema.optional(),
           recordingEnabled: z.boolean().optional(),
+          recordingRetentionDays: z.number().int().min(0).max(3650).optional(),
         })
         .refine((value) => Object.keys(value).length > 0, { message: 'Send at least one field' }),
       response: { status: 200, description: 'Updated', schema: z.object({ business: businessSchema }) },

@@ -52,6 +52,8 @@ export const businessSchema = z.object({
   timezone: z.string(),
   currency: z.string(),
   recordingEnabled: z.boolean(),
+  /** Days a call recording is kept before the cleanup schedule deletes it. */
+  recordingRetentionDays: z.number(),
   createdAt: z.string(),
 });
 
@@ -63,6 +65,7 @@ export function toBusinessDto(business: Business): z.infer<typeof businessSchema
     timezone: business.timezone,
     currency: business.currency,
     recordingEnabled: business.recordingEnabled,
+    recordingRetentionDays: business.recordingRetentionDays,
     createdAt: new Date(business.createdAt).toISOString(),
   };
 }

@@ -1,11 +1,15 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import twilio from 'twilio';
 import { Business, PhoneNumber, type Database } from '../../data';
 import type { AppConfig } from '../../platform/config';
 import { signStreamToken } from '../../platform/stream-token';
+import { acceptTwilioRequest, publicCallbackUrl } from './twilio-request';
+
+export { signedRequestUrl } from './twilio-request';
 
 export const TWILIO_VOICE_PATH = '/webhooks/twilio/voice';
+export const TWILIO_RECORDING_PATH = '/webhooks/twilio/recording';
 
 const SAY = { language: 'he-IL' } as const;
 const UNKNOWN_NUMBER_MESSAGE = 'מצטערים, המספר שחייגתם אינו פעיל כרגע. תודה ולהתראות.';
@@ -27,21 +31,6 @@ export function normalizeDialedNumber(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > 32) return null;
   const parsed = parsePhoneNumberFromString(value, DEFAULT_REGION);
   return parsed?.isValid() ? parsed.number : null;
-}
-
-/**
- * The URL Twilio signed: the configured public base URL wins; otherwise the
- * URL as the trusted proxy forwarded it (X-Forwarded-Proto/Host through
- * express `trust proxy`); a request that came neither way gets null.
- */
-export function signedRequestUrl(req: Request, publicBaseUrl: string | undefined): string | null {
-  if (publicBaseUrl) return `${publicBaseUrl.replace(/\/+$/, '')}${req.originalUrl}`;
-  const trust = req.app.get('trust proxy fn') as ((address: string, hop: number) => boolean) | undefined;
-  const peer = req.socket.remoteAddress ?? '';
-  const forwarded = req.get('x-forwarded-proto') !== undefined || req.get('x-forwarded-host') !== undefined;
-  if (!trust || !forwarded || !trust(peer, 0)) return null;
-  const host = req.host; // express 5: X-Forwarded-Host when the peer is trusted, port included
-  return host ? `${req.protocol}://${host}${req.originalUrl}` : null;
 }
 
 function sendTwiml(res: Response, twiml: twilio.twiml.VoiceResponse): void {
@@ -68,31 +57,8 @@ export function createTwilioVoiceRouter(deps: TwilioVoiceDependencies): Router {
   const router = Router();
 
   router.all(TWILIO_VOICE_PATH, async (req, res) => {
-    if (req.method !== 'POST') {
-      res.status(405).set('Allow', 'POST').json({ error: { code: 'method_not_allowed', message: 'Use POST', requestId: req.requestId } });
-      return;
-    }
-    const params = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-
-    if (config.TWILIO_VALIDATE_SIGNATURES) {
-      if (!config.TWILIO_AUTH_TOKEN) {
-        req.log.error('twilio voice webhook: TWILIO_AUTH_TOKEN is not set, cannot validate signatures');
-        res.status(503).json({ error: { code: 'not_configured', message: 'Webhook validation is not configured', requestId: req.requestId } });
-        return;
-      }
-      const signature = req.get('x-twilio-signature');
-      const url = signedRequestUrl(req, config.PUBLIC_BASE_URL);
-      if (!url) {
-        req.log.warn({ remote: req.socket.remoteAddress }, 'twilio voice webhook refused: no PUBLIC_BASE_URL and not through a trusted proxy');
-        res.status(403).json({ error: { code: 'forbidden', message: 'Request signature cannot be validated', requestId: req.requestId } });
-        return;
-      }
-      if (!signature || !twilio.validateRequest(config.TWILIO_AUTH_TOKEN, signature, url, params)) {
-        req.log.warn({ url, signed: Boolean(signature), remote: req.socket.remoteAddress }, 'twilio voice webhook refused: bad or missing X-Twilio-Signature');
-        res.status(403).json({ error: { code: 'forbidden', message: 'Invalid request signature', requestId: req.requestId } });
-        return;
-      }
-    }
+    const params = acceptTwilioRequest(req, res, config, 'twilio voice webhook');
+    if (!params) return;
 
     const callSid = typeof params.CallSid === 'string' && /^[A-Za-z0-9]{2,64}$/.test(params.CallSid) ? params.CallSid : null;
     if (!callSid) {
@@ -100,7 +66,9 @@ export function createTwilioVoiceRouter(deps: TwilioVoiceDependencies): Router {
       return;
     }
     const log = req.log.child({ callSid });
-    const dialed = normalizeDialedNumber(params.To);
+    // An outbound call we placed (REST Calls API) comes back here when answered: the business is the caller.
+    const outbound = typeof params.Direction === 'string' && params.Direction.startsWith('outbound');
+    const dialed = normalizeDialedNumber(outbound ? params.From : params.To);
     const found = dialed
       ? await db.withSystemScope(
           'voice webhook: business of the dialed number',
@@ -110,7 +78,7 @@ export function createTwilioVoiceRouter(deps: TwilioVoiceDependencies): Router {
       : null;
     const business = (found as (PhoneNumber & { Business?: Business }) | null)?.Business;
     if (!found || !business || !found.channels.includes('voice')) {
-      log.warn({ to: params.To, normalized: dialed }, 'inbound call to a number no business answers by voice');
+      log.warn({ to: params.To, from: params.From, outbound, normalized: dialed }, 'call to or from a number no business answers by voice');
       sendTwiml(res, politeHangup(UNKNOWN_NUMBER_MESSAGE));
       return;
     }
@@ -126,11 +94,21 @@ export function createTwilioVoiceRouter(deps: TwilioVoiceDependencies): Router {
     }
     const token = signStreamToken({ businessId: business.id, callSid }, config.STREAM_TOKEN_SECRET, config.STREAM_TOKEN_TTL_SECONDS, now());
     const twiml = new twilio.twiml.VoiceResponse();
+    if (business.recordingEnabled) {
+      // Recorded by Twilio from here on; the finished recording is announced at /webhooks/twilio/recording.
+      twiml.start().recording({
+        recordingStatusCallback: publicCallbackUrl(req, config.PUBLIC_BASE_URL, TWILIO_RECORDING_PATH),
+        recordingStatusCallbackMethod: 'POST',
+        recordingStatusCallbackEvent: ['completed', 'absent'],
+        channels: 'dual',
+        trim: 'do-not-trim',
+      });
+    }
     const stream = twiml.connect().stream({ url: config.PUBLIC_REALTIME_URL });
     stream.parameter({ name: 'businessId', value: business.id });
     stream.parameter({ name: 'callSid', value: callSid });
     stream.parameter({ name: 'token', value: token });
-    log.info({ businessId: business.id }, 'inbound call connected to the assistant');
+    log.info({ businessId: business.id, outbound, recording: business.recordingEnabled }, 'call connected to the assistant');
     sendTwiml(res, twiml);
   });
 

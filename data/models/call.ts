@@ -14,6 +14,15 @@ export interface TranscriptTurn {
   at: string;
 }
 
+/** One tool the assistant ran during the call, as the CRM shows it. */
+export interface CallToolCall {
+  name: string;
+  at: string;
+  ok: boolean;
+  args: Record<string, unknown>;
+  result: Record<string, unknown>;
+}
+
 export class Call extends Model<InferAttributes<Call>, InferCreationAttributes<Call>> {
   declare id: CreationOptional<string>;
   declare businessId: string;
@@ -38,6 +47,12 @@ export class Call extends Model<InferAttributes<Call>, InferCreationAttributes<C
   declare outputTokens: CreationOptional<number>;
   declare costUsd: CreationOptional<string>;
   declare workflowId: CreationOptional<string | null>;
+  declare toolCalls: CreationOptional<CallToolCall[]>;
+  declare recordingDurationSeconds: CreationOptional<number | null>;
+  declare recordingStoredAt: CreationOptional<Date | null>;
+  declare recordingContentType: CreationOptional<string | null>;
+  /** Outbound calls: the key the call was placed under (placing again with it finds this call). */
+  declare idempotencyKey: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -66,6 +81,11 @@ export class Call extends Model<InferAttributes<Call>, InferCreationAttributes<C
         outputTokens: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         costUsd: { type: DataTypes.DECIMAL(12, 6), allowNull: false, defaultValue: '0' },
         workflowId: { type: DataTypes.TEXT, allowNull: true },
+        toolCalls: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
+        recordingDurationSeconds: { type: DataTypes.INTEGER, allowNull: true },
+        recordingStoredAt: { type: DataTypes.DATE, allowNull: true },
+        recordingContentType: { type: DataTypes.TEXT, allowNull: true },
+        idempotencyKey: { type: DataTypes.TEXT, allowNull: true },
       },
       { sequelize, tableName: 'calls', modelName: 'Call' },
     );

@@ -8,19 +8,22 @@ import { Conversation, Message } from './conversation';
 import { AuditLog } from './audit-log';
 import { ApiKey, AuthSession, PasswordResetToken, LoginThrottle } from './access';
 import { Notification } from './notification';
+import { AssistantSettings, AssistantInstruction, FaqEntry, TwilioCallEvent } from './assistant';
 
 export { Business, PhoneNumber, User, Lead, LeadStatus, Note, Task, Appointment, Call, Conversation, Message, AuditLog, ApiKey, AuthSession, PasswordResetToken, LoginThrottle, Notification };
+export { AssistantSettings, AssistantInstruction, FaqEntry, TwilioCallEvent };
+export { ASSISTANT_CHANNELS, type AssistantChannel } from './assistant';
 export type { ApiKeyScope, PasswordTokenPurpose } from './access';
 export type { BusinessLocale, PhoneNumberChannel } from './business';
 export { USER_ROLES, type UserRole } from './user';
 export { LEAD_SOURCES, type LeadSource, type TaskStatus } from './lead';
 export { APPOINTMENT_STATUSES, type AppointmentStatus } from './appointment';
-export type { TranscriptTurn } from './call';
+export type { TranscriptTurn, CallToolCall } from './call';
 export type { ConversationChannel } from './conversation';
 export type { NotificationChannel, NotificationStatus } from './notification';
 export type { WeeklyHoursRule, BookingRules, TimeRange } from './rule-types';
 
-const ALL_MODELS = [Business, PhoneNumber, User, Lead, LeadStatus, Note, Task, Appointment, Call, Conversation, Message, AuditLog, ApiKey, AuthSession, PasswordResetToken, LoginThrottle, Notification];
+const ALL_MODELS = [Business, PhoneNumber, User, Lead, LeadStatus, Note, Task, Appointment, Call, Conversation, Message, AuditLog, ApiKey, AuthSession, PasswordResetToken, LoginThrottle, Notification, AssistantSettings, AssistantInstruction, FaqEntry, TwilioCallEvent];
 
 export function initModels(sequelize: Sequelize): void {
   for (const model of ALL_MODELS) model.initModel(sequelize);

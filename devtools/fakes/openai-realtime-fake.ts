@@ -12,6 +12,29 @@ import { performance } from 'node:perf_hooks';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import { mulawEnergy, mulawTone } from '../../realtime/mulaw';
 
+/** One caller input of a scripted conversation and how the "model" answers it. */
+export interface FakeConversationTurn {
+  /** What the caller says (reported as the transcription of this speech turn); absent for a keypad turn. */
+  say?: string;
+  /** Keypad digits (the bridge hands them to the model as a user text item). */
+  dtmf?: string;
+  /** A function call the model makes first; `reply` is spoken after the function output arrives. */
+  tool?: { name: string; arguments?: Record<string, unknown> };
+  /** What the assistant says (its audio transcript). */
+  reply?: string;
+}
+
+/** A whole scripted conversation: the greeting, then one entry per caller input, in order. */
+export interface FakeConversation {
+  greeting?: string;
+  turns: FakeConversationTurn[];
+}
+
+/** Audio length the fake gives a spoken reply of this text (about 65 ms per character, at least 600 ms). */
+export function replyAudioMs(text: string): number {
+  return Math.max(600, Math.min(15_000, text.length * 65));
+}
+
 export interface FakeModelScript {
   /** Audio length of the greeting (first response.create). */
   greetingMs: number;
@@ -37,6 +60,8 @@ export interface FakeModelScript {
   recordAudio: boolean;
   /** Run the energy detector on caller audio (off for load tests that never speak). */
   detectSpeech: boolean;
+  /** A multi-turn conversation instead of the single-reply script above (call:simulate). */
+  conversation: FakeConversation | null;
 }
 
 export const DEFAULT_FAKE_SCRIPT: FakeModelScript = {
@@ -53,7 +78,11 @@ export const DEFAULT_FAKE_SCRIPT: FakeModelScript = {
   requireApiKey: null,
   recordAudio: true,
   detectSpeech: true,
+  conversation: null,
 };
+
+/** Control path of the standalone fake: POST a FakeConversation here and the next session follows it. */
+export const NEXT_SESSION_PATH = '/__fake/next-session';
 
 /** Session fields the beta API had at the top level; GA moved them under `audio` (or renamed them). */
 const BETA_ONLY_SESSION_FIELDS = ['input_audio_format', 'output_audio_format', 'input_audio_transcription', 'turn_detection', 'modalities', 'voice'];
@@ -67,6 +96,7 @@ interface FakeItem {
 interface ActiveResponse {
   id: string;
   itemId: string;
+  transcript: string;
   timer: NodeJS.Timeout | null;
   immediate: NodeJS.Immediate | null;
   remainingBytes: number;
@@ -101,6 +131,7 @@ export class OpenAIRealtimeFake {
   #wss: WebSocketServer | null = null;
   #port = 0;
   #hooks: FakeModelHooks;
+  #armed: FakeConversation[] = [];
 
   constructor(script: Partial<FakeModelScript> = {}, hooks: FakeModelHooks = {}) {
     this.script = { ...DEFAULT_FAKE_SCRIPT, ...script };
@@ -116,8 +147,32 @@ export class OpenAIRealtimeFake {
     return `ws://127.0.0.1:${this.#port}/v1/realtime?model=gpt-realtime`;
   }
 
+  /** The next session (not this script's default) follows this conversation. */
+  armNextSession(conversation: FakeConversation): void {
+    this.#armed.push(conversation);
+  }
+
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
-    this.#server = http.createServer((_req, res) => {
+    this.#server = http.createServer((req, res) => {
+      if (req.url === '/health') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', service: 'fake-openai-realtime' }));
+        return;
+      }
+      if (req.method === 'POST' && req.url === NEXT_SESSION_PATH) {
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (chunk: string) => (body += chunk));
+        req.on('end', () => {
+          const parsed = parseConversation(body);
+          if (!parsed) {
+            res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'expected {"greeting"?: string, "turns": [{"say"|"dtmf", "tool"?, "reply"?}]}' }));
+            return;
+          }
+          this.armNextSession(parsed);
+          res.writeHead(204).end();
+        });
+        return;
+      }
       res.writeHead(404).end();
     });
     this.#wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
@@ -142,7 +197,19 @@ export class OpenAIRealtimeFake {
   }
 
   #accept(socket: WebSocket, req: http.IncomingMessage): void {
-    new FakeSession(this, socket, req, this.script, this.#hooks);
+    const conversation = this.#armed.shift();
+    new FakeSession(this, socket, req, conversation ? { ...this.script, conversation } : this.script, this.#hooks);
+  }
+}
+
+function parseConversation(text: string): FakeConversation | null {
+  try {
+    const value = JSON.parse(text) as Partial<FakeConversation>;
+    if (!value || !Array.isArray(value.turns)) return null;
+    const turns = value.turns.filter((turn): turn is FakeConversationTurn => Boolean(turn) && typeof turn === 'object' && (typeof turn.say === 'string' || typeof turn.dtmf === 'string'));
+    return { greeting: typeof value.greeting === 'string' ? value.greeting : undefined, turns };
+  } catch {
+    return null;
   }
 }
 
@@ -163,6 +230,9 @@ class FakeSession {
   #tonePhase = 0;
   #stamp = 0;
   #sessionNumber: number;
+  /** Conversation mode: the caller input being answered (-1 = the greeting) and whether its tool ran. */
+  #turnIndex = -1;
+  #toolCalled = new Set<number>();
 
   constructor(fake: OpenAIRealtimeFake, socket: WebSocket, req: http.IncomingMessage, script: FakeModelScript, hooks: FakeModelHooks) {
     this.#socket = socket;
@@ -273,7 +343,10 @@ class FakeSession {
     this.#send({ type: 'input_audio_buffer.committed', item_id: itemId, previous_item_id: null });
     this.record.items.set(itemId, { id: itemId, role: 'user', audioBytes: this.#bufferBytes - this.#speechStartBytes });
     this.#send({ type: 'conversation.item.added', item: { id: itemId, type: 'message', role: 'user', content: [{ type: 'input_audio', transcript: null }] } });
-    this.#send({ type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: this.#script.callerTranscript });
+    const conversation = this.#script.conversation;
+    if (conversation) this.#turnIndex += 1;
+    const said = conversation ? (conversation.turns[this.#turnIndex]?.say ?? '') : this.#script.callerTranscript;
+    this.#send({ type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: said });
     this.#callerTurns += 1;
     if (vad.create_response !== false && !this.#active) this.#startResponse({ type: 'response.create', turn: this.#callerTurns });
   }
@@ -283,6 +356,8 @@ class FakeSession {
     if (!item || typeof item !== 'object') return this.#error('missing_required_parameter', "Missing required parameter: 'item'.", 'item', event.event_id);
     const id = typeof item.id === 'string' ? item.id : this.#id('item');
     this.record.items.set(id, { id, role: 'user', audioBytes: 0 });
+    // A keypad entry reaches the model as a user text item: in a conversation it is the next caller input.
+    if (this.#script.conversation && item.type === 'message' && item.role === 'user') this.#turnIndex += 1;
     this.#send({ type: 'conversation.item.added', item: { ...item, id } });
     this.#send({ type: 'conversation.item.done', item: { ...item, id } });
   }
@@ -305,11 +380,16 @@ class FakeSession {
     this.#responses += 1;
     const id = this.#id('resp');
     this.#send({ type: 'response.created', response: { id, object: 'realtime.response', status: 'in_progress', output: [] } });
-    if (typeof event.turn === 'number' && event.turn === this.#script.functionCallOnTurn) {
+    const conversation = this.#script.conversation;
+    const turn = conversation && this.#turnIndex >= 0 ? conversation.turns[this.#turnIndex] : undefined;
+    const callTool = turn?.tool && !this.#toolCalled.has(this.#turnIndex);
+    if (callTool) this.#toolCalled.add(this.#turnIndex);
+    if (callTool || (!conversation && typeof event.turn === 'number' && event.turn === this.#script.functionCallOnTurn)) {
+      const call = callTool ? { name: turn!.tool!.name, arguments: turn!.tool!.arguments ?? {} } : this.#script.functionCall;
       const itemId = this.#id('item');
       const callId = this.#id('call');
-      const args = JSON.stringify(this.#script.functionCall.arguments);
-      const item = { id: itemId, type: 'function_call', status: 'completed', name: this.#script.functionCall.name, call_id: callId, arguments: args };
+      const args = JSON.stringify(call.arguments);
+      const item = { id: itemId, type: 'function_call', status: 'completed', name: call.name, call_id: callId, arguments: args };
       this.#send({ type: 'response.output_item.added', response_id: id, output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } });
       this.#send({ type: 'response.function_call_arguments.done', response_id: id, item_id: itemId, output_index: 0, call_id: callId, name: item.name, arguments: args });
       this.#send({ type: 'response.output_item.done', response_id: id, output_index: 0, item });
@@ -319,8 +399,13 @@ class FakeSession {
     const itemId = this.#id('item');
     this.record.items.set(itemId, { id: itemId, role: 'assistant', audioBytes: 0 });
     this.#send({ type: 'response.output_item.added', response_id: id, output_index: 0, item: { id: itemId, type: 'message', role: 'assistant', status: 'in_progress', content: [] } });
-    const ms = this.#responses === 1 ? this.#script.greetingMs : this.#script.replyMs;
-    this.#active = { id, itemId, timer: null, immediate: null, remainingBytes: ms * 8, sentBytes: 0 };
+    let transcript = this.#script.assistantTranscript;
+    let ms = this.#responses === 1 ? this.#script.greetingMs : this.#script.replyMs;
+    if (conversation) {
+      transcript = this.#turnIndex < 0 ? (conversation.greeting ?? transcript) : (turn?.reply ?? '');
+      ms = replyAudioMs(transcript);
+    }
+    this.#active = { id, itemId, transcript, timer: null, immediate: null, remainingBytes: ms * 8, sentBytes: 0 };
     this.#streamNext();
   }
 
@@ -357,7 +442,7 @@ class FakeSession {
     this.#stopResponse();
     if (status === 'completed') {
       this.#send({ type: 'response.output_audio.done', response_id: active.id, item_id: active.itemId, output_index: 0, content_index: 0 });
-      this.#send({ type: 'response.output_audio_transcript.done', response_id: active.id, item_id: active.itemId, output_index: 0, content_index: 0, transcript: this.#script.assistantTranscript });
+      this.#send({ type: 'response.output_audio_transcript.done', response_id: active.id, item_id: active.itemId, output_index: 0, content_index: 0, transcript: active.transcript });
     }
     this.#send({ type: 'response.output_item.done', response_id: active.id, output_index: 0, item: { id: active.itemId, type: 'message', role: 'assistant', status: status === 'completed' ? 'completed' : 'incomplete' } });
     this.#send({ type: 'response.done', response: { id: active.id, object: 'realtime.response', status, usage: this.#usage(active.sentBytes) } });

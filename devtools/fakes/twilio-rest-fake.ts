@@ -1,6 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 
+export interface FakeTwilioCall {
+  sid: string;
+  accountSid: string;
+  to: string;
+  from: string;
+  url: string;
+  statusCallback: string | null;
+  dateCreated: string;
+}
+
+export interface FakeTwilioRecording {
+  sid: string;
+  callSid: string;
+  /** The media as served for `.wav` (and, in this fake, for `.mp3` too: the bytes are opaque). */
+  media: Buffer;
+  durationSeconds: number;
+  deleted: boolean;
+}
+
 export interface FakeTwilioMessage {
   sid: string;
   accountSid: string;
@@ -11,13 +30,19 @@ export interface FakeTwilioMessage {
 }
 
 /**
- * A local stand-in for Twilio's Messages REST resource (2010-04-01): the same
- * paths, form-encoded POST, HTTP basic auth and JSON answers, recording every
- * message it "sends". Faults can be injected: plain failures, and a message
- * that is recorded but whose answer never arrives (a crash after sending).
+ * A local stand-in for Twilio's REST API (2010-04-01): the Messages, Calls and
+ * Recordings resources with the same paths, form-encoded POST, HTTP basic auth
+ * and JSON answers, recording every message it "sends" and call it "places",
+ * and serving recording media added with addRecording(). Faults can be
+ * injected: plain failures, and a message that is recorded but whose answer
+ * never arrives (a crash after sending).
  */
 export class FakeTwilioRest {
   readonly messages: FakeTwilioMessage[] = [];
+  readonly calls: FakeTwilioCall[] = [];
+  readonly recordings = new Map<string, FakeTwilioRecording>();
+  /** Live-call updates (POST /Calls/{sid}.json): the TwiML each call was redirected to. */
+  readonly callUpdates: Array<{ sid: string; twiml: string }> = [];
   private server: http.Server | null = null;
   private failures: number[] = [];
   private dropAnswersTo = new Map<string, number>();
@@ -57,11 +82,31 @@ export class FakeTwilioRest {
     return this.messages.filter((message) => message.to === to);
   }
 
+  /** A finished recording of a call, served at /Recordings/{sid}.mp3|.wav until deleted. */
+  addRecording(callSid: string, media: Buffer, durationSeconds = Math.round(media.length / 8000)): FakeTwilioRecording {
+    const recording = { sid: `RE${randomBytes(16).toString('hex')}`, callSid, media, durationSeconds, deleted: false };
+    this.recordings.set(recording.sid, recording);
+    return recording;
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(url.pathname);
-    if (!match) return this.answer(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
-    if (!this.authorized(req, match[1]!)) return this.answer(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+    const account = /^\/2010-04-01\/Accounts\/([^/]+)\//.exec(url.pathname);
+    if (!account) return this.answer(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    if (!this.authorized(req, account[1]!)) return this.answer(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+    const resource = url.pathname.slice(account[0].length);
+    if (resource === 'Calls.json') return this.handleCalls(req, res, url, account[1]!);
+    const update = /^Calls\/(CA[0-9a-zA-Z]+)\.json$/.exec(resource);
+    if (update && req.method === 'POST') {
+      const twiml = new URLSearchParams(await readBody(req)).get('Twiml');
+      if (!twiml) return this.answer(res, 400, { code: 21220, message: 'Invalid call state or missing Twiml', status: 400 });
+      this.callUpdates.push({ sid: update[1]!, twiml });
+      return this.answer(res, 200, { sid: update[1], status: 'in-progress' });
+    }
+    const recording = /^Recordings\/(RE[0-9a-zA-Z]+)\.(mp3|wav|json)$/.exec(resource);
+    if (recording) return this.handleRecording(req, res, recording[1]!, recording[2]!);
+    if (resource !== 'Messages.json') return this.answer(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    const match = account;
 
     if (req.method === 'GET') {
       const to = url.searchParams.get('To');
@@ -99,6 +144,41 @@ export class FakeTwilioRest {
     return this.answer(res, 201, toResource(message));
   }
 
+  private async handleCalls(req: http.IncomingMessage, res: http.ServerResponse, url: URL, accountSid: string): Promise<void> {
+    if (req.method === 'GET') {
+      const to = url.searchParams.get('To');
+      const from = url.searchParams.get('From');
+      const found = this.calls.filter((c) => (!to || c.to === to) && (!from || c.from === from));
+      return this.answer(res, 200, { calls: found.map(callResource), page: 0, page_size: found.length });
+    }
+    if (req.method !== 'POST') return this.answer(res, 405, { code: 20004, message: 'Method not allowed', status: 405 });
+    const form = new URLSearchParams(await readBody(req));
+    const to = form.get('To');
+    const from = form.get('From');
+    const target = form.get('Url') ?? form.get('Twiml');
+    if (!to || !from || !target) return this.answer(res, 400, { code: 21205, message: "A 'To', 'From' and 'Url' are required", status: 400 });
+    if (!/^\+[1-9]\d{6,14}$/.test(to)) return this.answer(res, 400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 });
+    const failure = this.failures.shift();
+    if (failure) return this.answer(res, failure, { code: 20500, message: 'Internal Server Error', status: failure });
+    const call: FakeTwilioCall = { sid: `CA${randomBytes(16).toString('hex')}`, accountSid, to, from, url: target, statusCallback: form.get('StatusCallback'), dateCreated: new Date().toUTCString() };
+    this.calls.push(call);
+    return this.answer(res, 201, callResource(call));
+  }
+
+  private handleRecording(req: http.IncomingMessage, res: http.ServerResponse, sid: string, extension: string): void {
+    const recording = this.recordings.get(sid);
+    if (!recording || recording.deleted) return this.answer(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    if (req.method === 'DELETE' && extension === 'json') {
+      recording.deleted = true;
+      res.writeHead(204).end();
+      return;
+    }
+    if (req.method !== 'GET') return this.answer(res, 405, { code: 20004, message: 'Method not allowed', status: 405 });
+    if (extension === 'json') return this.answer(res, 200, { sid, call_sid: recording.callSid, duration: String(recording.durationSeconds), status: 'completed' });
+    res.writeHead(200, { 'content-type': extension === 'mp3' ? 'audio/mpeg' : 'audio/x-wav', 'content-length': recording.media.length });
+    res.end(recording.media);
+  }
+
   private authorized(req: http.IncomingMessage, accountSid: string): boolean {
     const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
     return accountSid === this.accountSid && req.headers.authorization === expected;
@@ -122,6 +202,10 @@ function toResource(message: FakeTwilioMessage) {
     date_created: message.dateCreated,
     api_version: '2010-04-01',
   };
+}
+
+function callResource(call: FakeTwilioCall) {
+  return { sid: call.sid, account_sid: call.accountSid, to: call.to, from: call.from, status: 'queued', direction: 'outbound-api', date_created: call.dateCreated, api_version: '2010-04-01' };
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

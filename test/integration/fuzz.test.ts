@@ -77,6 +77,19 @@ describe('input validation and fuzzing of every write endpoint', () => {
     'tasks.create': { method: 'POST', path: () => '/tasks', valid: () => ({ title: 'fuzz task', description: 'd' }), caller: 'owner' },
     'tasks.update': { method: 'PATCH', path: () => '/tasks/00000000-0000-4000-8000-000000000000', valid: () => ({ title: 't', status: 'done' }), caller: 'owner' },
     'tasks.delete': { method: 'DELETE', path: () => '/tasks/00000000-0000-4000-8000-000000000000', caller: 'owner' },
+    // Without an Idempotency-Key a well-formed call is refused (400) before it reaches Temporal.
+    'calls.create': { method: 'POST', path: () => '/calls', valid: () => ({ to: '0529990001' }), caller: 'owner' },
+    'assistant.updateSettings': {
+      method: 'PUT',
+      path: () => '/assistant/settings',
+      valid: () => ({ assistantName: 'דני', greeting: 'שלום', voice: 'ash', vadThreshold: 0.5, vadPrefixPaddingMs: 300, vadSilenceDurationMs: 650 }),
+      caller: 'owner',
+    },
+    'assistant.addInstructions': { method: 'POST', path: () => '/assistant/instructions', valid: () => ({ channel: 'voice', body: 'דבר בנימוס' }), caller: 'owner' },
+    'assistant.restoreInstructions': { method: 'POST', path: () => '/assistant/instructions/restore', valid: () => ({ channel: 'voice', version: 1 }), caller: 'owner' },
+    'faq.create': { method: 'POST', path: () => '/assistant/faq', valid: () => ({ question: 'יש חניה?', answer: 'כן', channels: ['voice'], position: 1 }), caller: 'owner' },
+    'faq.update': { method: 'PATCH', path: () => '/assistant/faq/00000000-0000-4000-8000-000000000000', valid: () => ({ question: 'q', answer: 'a', position: 2 }), caller: 'owner' },
+    'faq.delete': { method: 'DELETE', path: () => '/assistant/faq/00000000-0000-4000-8000-000000000000', caller: 'owner' },
   };
 
   it('has a fuzz case for every write endpoint of the route table', () => {

@@ -1,6 +1,10 @@
 import type { Router } from 'express';
 import { QueryTypes } from 'sequelize';
-import { ApiKey, Appointment, Business, Call, Lead, Notification, Task } from '../../data';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ApiKey, Appointment, AssistantInstruction, AssistantSettings, Business, Call, FaqEntry, Lead, Notification, Task } from '../../data';
+import { LocalRecordingStorage } from '../../platform/recordings/storage';
 import { LogMessageProvider } from '../../platform/messaging';
 import type { AnyRoute } from '../../api/routes/registry';
 import { issueApiKey } from '../../api/auth/api-keys';
@@ -40,6 +44,8 @@ interface BFixtures {
   keyPrefix: string;
   leadId: string;
   appointmentId: string;
+  callId: string;
+  faqId: string;
 }
 
 const RANGE = 'from=2031-01-01T00:00:00Z&to=2031-01-31T00:00:00Z';
@@ -101,6 +107,24 @@ const CASES: Record<string, (b: BFixtures) => Case> = {
   'tasks.create': (b) => ({ method: 'POST', path: '/tasks', body: { title: 'Matrix task', leadId: b.leadId }, expect: 'own-scope' }),
   'tasks.update': (b) => ({ method: 'PATCH', path: `/tasks/${b.taskId}`, body: { status: 'done' }, expect: 'b-target' }),
   'tasks.delete': (b) => ({ method: 'DELETE', path: `/tasks/${b.taskId}`, expect: 'b-target' }),
+  'calls.list': () => ({ method: 'GET', path: '/calls', expect: 'own-scope' }),
+  'calls.get': (b) => ({ method: 'GET', path: `/calls/${b.callId}`, expect: 'b-target' }),
+  'calls.recording': (b) => ({ method: 'GET', path: `/calls/${b.callId}/recording`, expect: 'b-target' }),
+  // Without Twilio in the test worker the call is refused (422); nothing is dialed or stored in B.
+  'calls.create': () => ({ method: 'POST', path: '/calls', body: { to: '0529990001' }, expect: 'own-scope' }),
+  'assistant.get': () => ({ method: 'GET', path: '/assistant', expect: 'own-scope' }),
+  'assistant.updateSettings': () => ({
+    method: 'PUT',
+    path: '/assistant/settings',
+    body: { assistantName: 'מטריצה', greeting: 'שלום', voice: 'ash', vadThreshold: 0.5, vadPrefixPaddingMs: 300, vadSilenceDurationMs: 600 },
+    expect: 'own-scope',
+  }),
+  'assistant.addInstructions': () => ({ method: 'POST', path: '/assistant/instructions', body: { channel: 'voice', body: 'matrix instructions' }, expect: 'own-scope' }),
+  // Version 1 of B exists; A restoring "version 1" finds only its own (or nothing: 404).
+  'assistant.restoreInstructions': () => ({ method: 'POST', path: '/assistant/instructions/restore', body: { channel: 'voice', version: 1 }, expect: 'own-scope' }),
+  'faq.create': () => ({ method: 'POST', path: '/assistant/faq', body: { question: 'matrix?', answer: 'yes' }, expect: 'own-scope' }),
+  'faq.update': (b) => ({ method: 'PATCH', path: `/assistant/faq/${b.faqId}`, body: { answer: 'pwned' }, expect: 'b-target' }),
+  'faq.delete': (b) => ({ method: 'DELETE', path: `/assistant/faq/${b.faqId}`, expect: 'b-target' }),
 };
 
 /** Every (method, path) the Express router actually serves, found by walking its stack. */
@@ -126,6 +150,10 @@ async function snapshotOfB(b: BFixtures): Promise<Record<string, string>> {
       leads: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM leads WHERE business_id = $1) x"),
       appointments: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM appointments WHERE business_id = $1) x"),
       tasks: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM tasks WHERE business_id = $1) x"),
+      calls: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM calls WHERE business_id = $1) x"),
+      faq: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM faq_entries WHERE business_id = $1) x"),
+      instructions: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM assistant_instructions WHERE business_id = $1) x"),
+      assistant: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM assistant_settings WHERE business_id = $1) x"),
       sessions: await digest('SELECT count(*)::text AS d FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE u.business_id = $1'),
     };
   });
@@ -158,8 +186,13 @@ describe('isolation matrix: business A against business B, every route', () => {
       }),
     );
     const task = await t.db.withTenant({ businessId: bBiz.id }, () => Task.create({ businessId: bBiz.id, leadId: lead.id, title: 'Task of B' }));
-    b = { biz: bBiz, keyId: key.id, keyPrefix: issued.prefix, leadId: lead.id, appointmentId: appointment.id, taskId: task.id };
-    markersOfB = [bBiz.id, bBiz.name, key.id, issued.prefix, lead.id, appointment.id, task.id, 'Task of B', '+972529990001', ...Object.values(bBiz.users).flatMap((u) => [u.id, u.email])];
+    const { call, faq } = await t.db.withTenant({ businessId: bBiz.id }, async () => ({
+      call: await Call.create({ businessId: bBiz.id, callSid: `CAmatrixB${Date.now()}`, direction: 'inbound', status: 'completed', summary: 'Summary of B', recordingPath: `${bBiz.id}/CAmatrixB/REmatrixB.mp3` }),
+      faq: await FaqEntry.create({ businessId: bBiz.id, question: 'Question of B?', answer: 'Answer of B' }),
+      instructions: await AssistantInstruction.create({ businessId: bBiz.id, channel: 'voice', version: 1, body: 'Instructions of B', isActive: true }),
+    }));
+    b = { biz: bBiz, keyId: key.id, keyPrefix: issued.prefix, leadId: lead.id, appointmentId: appointment.id, taskId: task.id, callId: call.id, faqId: faq.id };
+    markersOfB = [bBiz.id, bBiz.name, key.id, issued.prefix, lead.id, appointment.id, task.id, 'Task of B', '+972529990001', call.id, call.callSid, 'Summary of B', faq.id, 'Answer of B', 'Instructions of B', ...Object.values(bBiz.users).flatMap((u) => [u.id, u.email])];
     const owner = new Client(t.base);
     await owner.login(a.users.owner.email);
     for (const [name, scopes] of [['read', ['read']], ['readWrite', ['read', 'write']]] as const) {
@@ -407,6 +440,33 @@ describe('isolation in activities run for A', () => {
       expect(result.lead.fullName).toBe('אבי');
       expect((await bCallRow()).summary).toBeNull();
     },
+    storeCallRecording: async (activities) => {
+      const bCall = await bCallRow();
+      await expect(activities.storeCallRecording({ businessId: a.id, callSid: bCall.callSid, recordingSid: 'REisolation', durationSeconds: 1 })).rejects.toThrow();
+      expect((await bCallRow()).recordingPath).toBeNull();
+    },
+    findBusinessesWithExpiredRecordings: async (activities) => {
+      // System-wide by nature: it answers business ids only, never rows.
+      const due = await activities.findBusinessesWithExpiredRecordings({ now: new Date(Date.UTC(2100, 0, 1)).toISOString() });
+      expect(due.every((id) => typeof id === 'string')).toBe(true);
+    },
+    deleteExpiredRecordings: async (activities) => {
+      await t.db.withTenant({ businessId: b.id }, () => Call.update({ recordingPath: `${b.id}/CA-isolation-b/REb.mp3` }, { where: { callSid: 'CA-isolation-b' } }));
+      expect(await activities.deleteExpiredRecordings({ businessId: a.id, now: new Date(Date.UTC(2100, 0, 1)).toISOString() })).toEqual({ deleted: 0 });
+      expect(await bCallRow()).toMatchObject({ recordingPath: `${b.id}/CA-isolation-b/REb.mp3`, recordingDeletedAt: null });
+    },
+    placeOutboundCall: async (activities) => {
+      const before = await t.db.withTenant({ businessId: b.id }, () => Call.count());
+      await expect(activities.placeOutboundCall({ businessId: a.id, idempotencyKey: 'isolation-outbound', to: '0529990002' })).rejects.toThrow();
+      expect(await t.db.withTenant({ businessId: b.id }, () => Call.count())).toBe(before);
+    },
+    transferCallToHuman: async (activities) => {
+      // B has a transfer number; A has none: A's request for B's call transfers nothing.
+      await t.db.withTenant({ businessId: b.id }, () =>
+        AssistantSettings.create({ businessId: b.id, assistantName: 'B', greeting: 'B', voice: 'ash', vadThreshold: 0.5, vadPrefixPaddingMs: 300, vadSilenceDurationMs: 600, transferPhoneE164: '+972529990003' }),
+      );
+      expect(await activities.transferCallToHuman({ businessId: a.id, callSid: 'CA-isolation-b' })).toEqual({ transferred: false, reason: 'not_configured' });
+    },
     sendNotification: async (activities) => {
       const sent = await activities.sendNotification({ businessId: a.id, idempotencyKey: 'notification-key-b-used', kind: 'crm_reminder', to: null, params: { businessName: 'A', title: 'x' } });
       expect(sent.notificationId).not.toBe(bNotificationId);
@@ -442,7 +502,12 @@ describe('isolation in activities run for A', () => {
   });
 
   it('covers every activity and none of them reads B while running for A', async () => {
-    const activities = createActivities({ db: t.db, logger: testLogger, messages: new LogMessageProvider(testLogger) });
+    const activities = createActivities({
+      db: t.db,
+      logger: testLogger,
+      messages: new LogMessageProvider(testLogger),
+      recordings: new LocalRecordingStorage(fs.mkdtempSync(path.join(os.tmpdir(), 'prosaas-isolation-recordings-'))),
+    });
     expect(Object.keys(activities).sort()).toEqual(Object.keys(ACTIVITY_CASES).sort());
     for (const run of Object.values(ACTIVITY_CASES)) await run(activities);
   });

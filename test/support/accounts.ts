@@ -8,6 +8,7 @@ import { Business, User, type Database } from '../../data';
 import { hashPassword } from '../../platform/passwords';
 import { MemoryNotifier } from '../../platform/notifier';
 import { LogMessageProvider, type MessageProvider } from '../../platform/messaging';
+import type { RecordingStorage } from '../../platform/recordings/storage';
 import { openAppDatabase, testEnv, testLogger } from './infra';
 import { startTestWorker, type TestWorker } from './temporal';
 
@@ -24,7 +25,7 @@ export interface TestApi {
 }
 
 /** The real app (createApp + the accounts router) on a loopback port, with an in-memory notifier. */
-export async function startTestApi(options: { throttleRules?: ThrottleRules; messages?: MessageProvider; reminderOffsetsMs?: number[] } = {}): Promise<TestApi> {
+export async function startTestApi(options: { throttleRules?: ThrottleRules; messages?: MessageProvider; reminderOffsetsMs?: number[]; recordings?: RecordingStorage } = {}): Promise<TestApi> {
   const db = openAppDatabase(12);
   const notifier = new MemoryNotifier();
   // The worker has its own pool, as in production: it is another process there.
@@ -39,6 +40,7 @@ export async function startTestApi(options: { throttleRules?: ThrottleRules; mes
     cookieSecure: 'auto',
     publicBaseUrl: 'http://crm.test',
     throttleRules: options.throttleRules,
+    recordings: options.recordings,
     booking: {
       temporal: temporal.client,
       taskQueue: temporal.taskQueue,

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities, type ActivityDependencies } from '../../activities';
 import type { Database } from '../../data';
 import type { MessageProvider } from '../../platform/messaging';
 import { WORKFLOWS_PATH } from '../../workers';
@@ -23,7 +23,7 @@ export interface TestWorker {
 }
 
 /** A real worker on its own task queue against the test Temporal server, running until stop(). */
-export async function startTestWorker(db: Database, messages: MessageProvider, name: string): Promise<TestWorker> {
+export async function startTestWorker(db: Database, messages: MessageProvider, name: string, extra: Partial<ActivityDependencies> = {}): Promise<TestWorker> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -37,7 +37,7 @@ export async function startTestWorker(db: Database, messages: MessageProvider, n
     namespace,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db, logger: testLogger, messages }),
+    activities: createActivities({ db, logger: testLogger, messages, ...extra }),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });

@@ -52,6 +52,23 @@ export const variables = defineEnvVars({
 		description: 'Follow-up delay of the lead capture workflow (minutes), as in the API.',
 		schema: (value) => positiveInteger('LEAD_FOLLOW_UP_MINUTES', value, 24 * 60)
 	},
+	RECORDING_STORAGE: {
+		description: "Where call recordings are read from: 'local' (RECORDINGS_DIR) or 's3' (RECORDING_S3_*), as the worker writes them.",
+		schema: (value) => {
+			const kind = value || 'local';
+			if (kind !== 'local' && kind !== 's3') throw new Error(`RECORDING_STORAGE must be local or s3, got "${kind}"`);
+			return kind;
+		}
+	},
+	RECORDINGS_DIR: {
+		description: 'Directory of the local recording storage (the same one the worker writes).',
+		schema: (value) => value || '.data/recordings'
+	},
+	RECORDING_S3_ENDPOINT: { description: 'S3-compatible endpoint of the recordings bucket.', schema: (value) => value || undefined },
+	RECORDING_S3_BUCKET: { description: 'Bucket of the recordings.', schema: (value) => value || undefined },
+	RECORDING_S3_REGION: { description: 'Region the S3 signature names.', schema: (value) => value || 'us-east-1' },
+	RECORDING_S3_ACCESS_KEY_ID: { description: 'Access key id for the recordings bucket.', schema: (value) => value || undefined },
+	RECORDING_S3_SECRET_ACCESS_KEY: { description: 'Secret of that access key.', schema: (value) => value || undefined },
 	LOG_LEVEL: {
 		description: 'pino level: trace, debug, info, warn, error, fatal or silent.',
 		schema: (value) => {

@@ -17,10 +17,11 @@ export const NAV_SECTIONS: readonly NavSection[] = [
 	{ id: 'leads', href: '/leads', available: true },
 	{ id: 'calendar', href: '/calendar', available: true },
 	{ id: 'tasks', href: '/tasks', available: false },
-	{ id: 'calls', href: '/calls', available: false },
+	{ id: 'calls', href: '/calls', available: true },
 	{ id: 'whatsapp', href: '/whatsapp', available: false },
 	{ id: 'billing', href: '/billing', available: false, permission: 'billing.manage' },
 	{ id: 'settings', href: '/settings', available: false, permission: 'settings.read' },
+	{ id: 'aiSettings', href: '/ai-settings', available: true, permission: 'settings.read' },
 	{ id: 'users', href: '/users', available: false, permission: 'user.list' },
 	{ id: 'businesses', href: '/businesses', available: false, permission: 'business.list' },
 	{ id: 'audit', href: '/audit-log', available: false, permission: 'auditLog.read' }

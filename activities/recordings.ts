@@ -1,0 +1,102 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { Op } from 'sequelize';
+import { Business, Call } from '../data';
+import { recordingKey, type RecordingStorage } from '../platform/recordings/storage';
+import { TwilioRequestRefusedError, type RecordingFormat, type TwilioVoiceRest } from '../platform/twilio-voice-rest';
+import type { ActivityDependencies } from './dependencies';
+
+export interface StoreCallRecordingInput {
+  businessId: string;
+  callSid: string;
+  recordingSid: string;
+  durationSeconds: number | null;
+}
+
+/** The recording cannot be fetched for good (Twilio says it does not exist, or nothing is configured). */
+export const RECORDING_UNAVAILABLE = 'RecordingUnavailable';
+
+const FORMAT: RecordingFormat = 'mp3';
+const DAY_MS = 24 * 3600_000;
+
+function required<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw ApplicationFailure.nonRetryable(`${what} is not configured in this worker`, RECORDING_UNAVAILABLE);
+  return value;
+}
+
+export function createRecordingActivities({ db, logger, recordings, twilioVoice }: ActivityDependencies) {
+  return {
+    /**
+     * Copies a finished Twilio recording into our storage and onto the call row,
+     * then deletes Twilio's copy. Keyed by the recording sid: a retry overwrites
+     * the same object and writes the same row.
+     */
+    async storeCallRecording(input: StoreCallRecordingInput): Promise<{ key: string; bytes: number }> {
+      const storage: RecordingStorage = required(recordings, 'recording storage');
+      const twilio: TwilioVoiceRest = required(twilioVoice, 'Twilio (TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN)');
+      const key = recordingKey(input.businessId, input.callSid, input.recordingSid, FORMAT);
+      const call = await db.withTenant({ businessId: input.businessId }, () => Call.findOne({ where: { callSid: input.callSid } }));
+      if (!call) throw ApplicationFailure.nonRetryable('the call is not in this business', RECORDING_UNAVAILABLE);
+      if (call.recordingDeletedAt) return { key, bytes: 0 }; // past retention already: never store it again
+      let media: { body: Buffer; contentType: string };
+      try {
+        media = await twilio.fetchRecording(input.recordingSid, FORMAT);
+      } catch (error) {
+        if (error instanceof TwilioRequestRefusedError) {
+          // Gone at Twilio: if our copy is stored (a retry after the delete), we are done.
+          if (call.recordingPath === key && call.recordingStoredAt) return { key, bytes: 0 };
+          throw ApplicationFailure.nonRetryable(error.message, RECORDING_UNAVAILABLE);
+        }
+        throw error;
+      }
+      await storage.put(key, media.body, media.contentType);
+      await db.withTenant({ businessId: input.businessId }, () =>
+        Call.update(
+          {
+            recordingSid: input.recordingSid,
+            recordingPath: key,
+            recordingStoredAt: new Date(),
+            recordingContentType: media.contentType,
+            recordingDurationSeconds: input.durationSeconds,
+          },
+          { where: { callSid: input.callSid } },
+        ),
+      );
+      await twilio.deleteRecording(input.recordingSid).catch((error: unknown) => {
+        logger.warn({ err: error, recordingSid: input.recordingSid }, 'stored the recording, but Twilio kept its copy');
+      });
+      return { key, bytes: media.body.length };
+    },
+
+    /** Businesses that hold at least one recording older than their retention at `now` (system-wide by nature). */
+    async findBusinessesWithExpiredRecordings(input: { now: string }): Promise<string[]> {
+      const now = Date.parse(input.now);
+      return db.withSystemScope('recording cleanup: which businesses hold expired recordings', async () => {
+        const businesses = await Business.findAll({ attributes: ['id', 'recordingRetentionDays'] });
+        const due: string[] = [];
+        for (const business of businesses) {
+          const cutoff = new Date(now - business.recordingRetentionDays * DAY_MS);
+          const expired = await Call.count({ where: { businessId: business.id, recordingPath: { [Op.ne]: null }, recordingDeletedAt: null, createdAt: { [Op.lte]: cutoff } } });
+          if (expired > 0) due.push(business.id);
+        }
+        return due;
+      });
+    },
+
+    /** Deletes this business's recordings past its retention at `now`: the stored object first, then the row's path. */
+    async deleteExpiredRecordings(input: { businessId: string; now: string }): Promise<{ deleted: number }> {
+      const storage = required(recordings, 'recording storage');
+      return db.withTenant({ businessId: input.businessId }, async () => {
+        const business = await Business.findByPk(input.businessId);
+        if (!business) return { deleted: 0 };
+        const cutoff = new Date(Date.parse(input.now) - business.recordingRetentionDays * DAY_MS);
+        const calls = await Call.findAll({ where: { recordingPath: { [Op.ne]: null }, recordingDeletedAt: null, createdAt: { [Op.lte]: cutoff } }, limit: 500 });
+        for (const call of calls) {
+          await storage.delete(call.recordingPath!);
+          await call.update({ recordingPath: null, recordingDeletedAt: new Date() });
+        }
+        if (calls.length) logger.info({ businessId: input.businessId, deleted: calls.length }, 'recordings past retention deleted');
+        return { deleted: calls.length };
+      });
+    },
+  };
+}
