@@ -2,6 +2,7 @@ import type { Database } from '../data';
 import type { AssistantProvider } from '../platform/assistant-provider';
 import type { MessageProvider } from '../platform/messaging';
 import type { Logger } from '../platform/logger';
+import type { BillingActivityDeps } from './billing';
 
 /** What activities are built from; the worker creates these once. */
 export interface ActivityDependencies {
@@ -11,4 +12,6 @@ export interface ActivityDependencies {
   messages: MessageProvider;
   /** After-call summary and lead fields; default the deterministic local provider. */
   assistant?: AssistantProvider;
+  /** Signing links, PDF rendering and the card provider; development defaults when absent. */
+  billing?: BillingActivityDeps;
 }

@@ -1,3 +1,4 @@
+import { createBillingActivities } from './billing';
 import { createBookingActivities } from './booking';
 import { createCallActivities } from './calls';
 import type { ActivityDependencies } from './dependencies';
@@ -13,6 +14,8 @@ export type { CallTurn, CallUsageTotals, ExtractedCallLead, RecordCallStartInput
 export { CALL_NOT_OURS } from './calls';
 export type { SendNotificationInput } from './notifications';
 export type { NotificationKind, NotificationParams } from './notification-texts';
+export type { BillingActivityDeps, PreparedContract, SigningLinkInput, IssuedInvoice, IssuedReceipt } from './billing';
+export { BILLING_NOT_FOUND } from './billing';
 
 /** Every activity, built from the worker's dependencies. Workflows import only the type. */
 export function createActivities(deps: ActivityDependencies) {
@@ -22,6 +25,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createLeadActivities(deps),
     ...createNotificationActivities(deps),
     ...createCallActivities(deps),
+    ...createBillingActivities(deps),
   };
 }
 

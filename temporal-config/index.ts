@@ -24,6 +24,7 @@ export const workflowIds = {
   call: (businessId: string, callSid: string) => `call/${businessId}/${callSid}`,
   conversation: (businessId: string, channel: string, contact: string) => `conversation/${businessId}/${channel}/${contact}`,
   crmReminder: (businessId: string, targetType: string, targetId: string) => `reminder/${businessId}/${targetType}/${targetId}`,
+  billingDeal: (businessId: string, offerId: string) => `deal/${businessId}/${offerId}`,
 };
 
 /** The Temporal UI page of one workflow's history. */
@@ -68,4 +69,10 @@ export const ID_POLICIES = {
    * after it has fired or been cancelled, a new one may start (ALLOW_DUPLICATE).
    */
   crmReminder: { workflowIdReusePolicy: 'ALLOW_DUPLICATE' },
+  /**
+   * Billing deal: one per offer, from sending the contract to the last receipt. The id is never
+   * reused (REJECT_DUPLICATE): a closed deal is not reopened by a repeated "send", which the API
+   * answers from the offer's status instead.
+   */
+  billingDeal: { workflowIdReusePolicy: 'REJECT_DUPLICATE' },
 } as const;

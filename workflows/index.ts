@@ -46,3 +46,14 @@ export {
   type CrmReminderInput,
   type CrmReminderView,
 } from './crm-reminder';
+export {
+  billingDeal,
+  contractSignedSignal,
+  paymentRecordedSignal,
+  cancelDealUpdate,
+  dealQuery,
+  DEAL_NOT_CANCELLABLE,
+  type BillingDealInput,
+  type DealView,
+  type DealStatus,
+} from './billing-deal';
