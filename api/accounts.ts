@@ -19,6 +19,10 @@ import { appointmentRoutes } from './routes/appointments';
 import type { BookingDeps } from './routes/booking-deps';
 import { leadRoutes } from './routes/leads';
 import { taskRoutes } from './routes/tasks';
+import { DEFAULT_BILLING_ROUTE_OPTIONS, type BillingRouteOptions } from './routes/billing-deps';
+import { billingOfferRoutes } from './routes/billing-offers';
+import { billingDocumentRoutes } from './routes/billing-documents';
+import { billingPublicRoutes } from './routes/billing-public';
 
 export interface AccountsApiOptions {
   db: Database;
@@ -31,6 +35,8 @@ export interface AccountsApiOptions {
   throttleRules?: ThrottleRules;
   /** Temporal client and settings for the appointment and lead routes. */
   booking: BookingDeps;
+  /** Signing-link timers and the card webhook secret; development defaults when absent. */
+  billing?: BillingRouteOptions;
 }
 
 export interface AccountsApi {
@@ -66,6 +72,9 @@ export function createAccountsApi(options: AccountsApiOptions): AccountsApi {
     ...appointmentRoutes(options.booking),
     ...leadRoutes(options.booking),
     ...taskRoutes(options.booking),
+    ...billingOfferRoutes({ ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
+    ...billingDocumentRoutes({ ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
+    ...billingPublicRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
     defineRoute({
       id: 'openapi',
       method: 'get',

@@ -3,3 +3,4 @@ export { bookAppointment, rescheduleAppointment, cancelAppointment, applicationF
 export { captureLead, leadWorkflowId } from './leads';
 export { signalCallSession } from './calls';
 export { setCrmReminder, cancelCrmReminder } from './reminders';
+export { startBillingDeal, signalContractSigned, signalPaymentRecorded, cancelBillingDeal, billingDealView, type CancelOutcome } from './billing';

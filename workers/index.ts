@@ -8,6 +8,7 @@ import type { AppConfig } from '../platform/config';
 import { closeServer, handleHealthRequest, listen } from '../platform/health';
 import { createLogger } from '../platform/logger';
 import { createAssistantProvider } from '../platform/assistant-provider';
+import { billingActivityDeps } from '../platform/billing-config';
 import { createMessageProvider } from '../platform/messaging';
 import { projectRoot } from '../platform/paths';
 import type { RunningService } from '../platform/lifecycle';
@@ -42,11 +43,12 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
     log: (line) => logger.info(line),
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const billing = billingActivityDeps(config);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, logger, messages: createMessageProvider(config, logger), assistant: createAssistantProvider(config) }),
+    activities: createActivities({ db, logger, messages: createMessageProvider(config, logger), assistant: createAssistantProvider(config), billing }),
     ...workflowSource(),
   });
   const running = worker.run();
@@ -78,6 +80,7 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
       await running.catch(() => undefined);
       await closeServer(server);
       await connection.close();
+      await billing.pdf.close();
       await db.close();
     },
   };

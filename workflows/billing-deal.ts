@@ -40,6 +40,8 @@ export interface DealView {
   paidAgorot: number;
   receiptNumbers: number[];
   cardCheckoutUrl: string | null;
+  /** Rendering the signed PDF failed after its retries (the contract itself is signed and stored). */
+  pdfFailed: boolean;
 }
 
 /** From the public signing endpoint, after the signature is stored. */
@@ -73,6 +75,7 @@ export async function billingDeal(input: BillingDealInput): Promise<DealView> {
     paidAgorot: 0,
     receiptNumbers: [],
     cardCheckoutUrl: null,
+    pdfFailed: false,
   };
   const workflowId = workflowInfo().workflowId;
   let signed = false;
@@ -187,7 +190,12 @@ export async function billingDeal(input: BillingDealInput): Promise<DealView> {
     offerId: input.offerId,
     documentNumber: invoice.number,
   });
-  await rendering.renderSignedContract({ businessId: input.businessId, contractId: contract.contractId });
+  try {
+    await rendering.renderSignedContract({ businessId: input.businessId, contractId: contract.contractId });
+  } catch {
+    // The signature, invoice and payment do not wait on the PDF: it is a copy of what is stored.
+    view.pdfFailed = true;
+  }
 
   while (view.paidAgorot < invoice.totalAgorot) {
     await condition(() => pendingPayments.length > 0);

@@ -1,4 +1,4 @@
-import { int, iso, select, selectOne, write } from './sql';
+import { int, iso, select, selectAsSystem, selectOne, write } from './sql';
 
 export type ContractStatus = 'draft' | 'sent' | 'signed' | 'cancelled' | 'expired';
 
@@ -218,4 +218,13 @@ export async function saveTemplate(id: string | null, input: Omit<TemplateRecord
 
 export async function deleteTemplate(id: string): Promise<boolean> {
   return (await write<{ id: string }>('DELETE FROM contract_templates WHERE id = :id RETURNING id', { id })).length > 0;
+}
+
+/** The business a signing token belongs to (system scope: the public page knows no business yet). */
+export async function businessOfSigningToken(contractId: string, tokenHash: string): Promise<string | null> {
+  const rows = await selectAsSystem<{ business_id: string }>('SELECT business_id FROM contracts WHERE id = :contractId AND signing_token_hash = :tokenHash', {
+    contractId,
+    tokenHash,
+  });
+  return rows[0]?.business_id ?? null;
 }

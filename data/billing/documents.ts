@@ -211,3 +211,14 @@ export async function listReceipts(limit = 200): Promise<ReceiptRecord[]> {
   const rows = await select<Record<string, unknown>>(`SELECT ${RECEIPT_COLUMNS} FROM receipts ORDER BY number DESC LIMIT :limit`, { limit });
   return rows.map(toReceipt);
 }
+
+/** Locks an invoice row for the rest of the transaction (payments against it queue here). */
+export async function lockInvoice(id: string): Promise<InvoiceRecord | null> {
+  const row = await selectOne<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE id = :id FOR UPDATE`, { id });
+  return row ? toInvoice(row) : null;
+}
+
+export async function creditNoteOf(invoiceId: string): Promise<InvoiceRecord | null> {
+  const row = await selectOne<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE credits_invoice_id = :invoiceId`, { invoiceId });
+  return row ? toInvoice(row) : null;
+}

@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { Business } from '../models';
-import { requireBusinessId } from '../tenant-context';
+import { TenantContextMissingError, currentScope, requireBusinessId } from '../tenant-context';
 
 /**
  * Billing reads and writes in SQL: the numbering and locking rules are easier to see there than
@@ -37,4 +37,10 @@ export function int(value: unknown): number {
 export function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   return (value instanceof Date ? value : new Date(String(value))).toISOString();
+}
+
+/** A read in the audited system scope (withSystemScope), for lookups that find the business first. */
+export async function selectAsSystem<T extends object>(text: string, replacements: Record<string, unknown> = {}): Promise<T[]> {
+  if (currentScope()?.kind !== 'system') throw new TenantContextMissingError('this lookup runs in withSystemScope()');
+  return sequelize().query<T>(text, { replacements, type: QueryTypes.SELECT });
 }
