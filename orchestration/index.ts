@@ -4,3 +4,4 @@ export { captureLead, leadWorkflowId } from './leads';
 export { signalCallSession } from './calls';
 export { setCrmReminder, cancelCrmReminder } from './reminders';
 export { startBillingDeal, signalContractSigned, signalPaymentRecorded, cancelBillingDeal, billingDealView, type CancelOutcome } from './billing';
+export { openSigningContract, submitContractSignature, decodeSignaturePng, SIGNATURE_DATA_URL_PATTERN, SIGNING_CONSENT, type SigningView, type SigningOutcome } from './billing-signing';

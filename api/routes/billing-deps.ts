@@ -53,9 +53,3 @@ export const BILLING_MESSAGES = {
 export function billingInputHttpError(error: BillingInputError): HttpError {
   return new HttpError(400, 'validation_failed', error.messages.en, { [error.field]: [error.messages.he, error.messages.en] });
 }
-
-/** The consent the signer ticks, stored with the signature in the signer's language. */
-export const SIGNING_CONSENT = {
-  he: 'קראתי את ההסכם, אני מסכים/ה לתנאיו ולחתימה עליו בדרך אלקטרונית.',
-  en: 'I have read the agreement, and agree to its terms and to signing it electronically.',
-} as const;

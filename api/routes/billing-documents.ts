@@ -22,6 +22,7 @@ import {
   signedPdfOf,
   type ContractRecord,
   type InvoiceRecord,
+  type TemplateRecord,
 } from '../../data/billing';
 import { signalPaymentRecorded } from '../../orchestration';
 import { HttpError } from '../http/errors';
@@ -30,12 +31,14 @@ import { LocalizedHttpError, defineRoute, notFound, uuidParam, type AnyRoute } f
 
 const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(200) });
 
+/** A template is a list of paragraphs (each up to 4,000 characters); {{placeholders}} are checked. */
 const templateBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   locale: z.enum(['he', 'en']),
-  body: z.string().trim().min(1).max(20_000),
+  paragraphs: z.array(z.string().trim().min(1).max(4000)).min(1).max(100),
   isDefault: z.boolean().optional(),
 });
+const templateDto = (template: TemplateRecord) => ({ ...template, paragraphs: template.body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean) });
 
 const contractDto = (contract: ContractRecord) => ({
   id: contract.id,
@@ -215,7 +218,7 @@ export function billingDocumentRoutes(deps: BillingDeps): AnyRoute[] {
       scope: 'tenant',
       handler: async ({ auth }) => {
         requirePermission(auth, 'billing.manage');
-        return { body: { templates: await listTemplates() } };
+        return { body: { templates: (await listTemplates()).map(templateDto) } };
       },
     }),
     defineRoute({
@@ -229,9 +232,10 @@ export function billingDocumentRoutes(deps: BillingDeps): AnyRoute[] {
       response: { status: 201, description: 'Created' },
       handler: async ({ auth, body }) => {
         requirePermission(auth, 'billing.manage');
-        checkPlaceholders(body.body);
-        const template = await saveTemplate(null, { ...body, isDefault: body.isDefault ?? false });
-        return { status: 201, body: { template } };
+        const text = body.paragraphs.join('\n\n');
+        checkPlaceholders(text);
+        const template = await saveTemplate(null, { name: body.name, locale: body.locale, body: text, isDefault: body.isDefault ?? false });
+        return { status: 201, body: { template: templateDto(template!) } };
       },
     }),
     defineRoute({
@@ -247,9 +251,11 @@ export function billingDocumentRoutes(deps: BillingDeps): AnyRoute[] {
         requirePermission(auth, 'billing.manage');
         const current = await findTemplate(params.id);
         if (!current) throw notFound(M.templateNotFound);
-        if (body.body) checkPlaceholders(body.body);
+        const { paragraphs, ...changes } = body;
+        const text = paragraphs ? paragraphs.join('\n\n') : current.body;
+        if (paragraphs) checkPlaceholders(text);
         const { id: _id, ...rest } = current;
-        return { body: { template: await saveTemplate(params.id, { ...rest, ...body }) } };
+        return { body: { template: templateDto((await saveTemplate(params.id, { ...rest, ...changes, body: text }))!) } };
       },
     }),
     defineRoute({
@@ -271,6 +277,6 @@ export function billingDocumentRoutes(deps: BillingDeps): AnyRoute[] {
 function checkPlaceholders(body: string): void {
   const unknown = unknownPlaceholders(body);
   if (unknown.length) {
-    throw new HttpError(400, 'validation_failed', M.unknownPlaceholders.en, { body: [`${M.unknownPlaceholders.he}: ${unknown.join(', ')}`, `${M.unknownPlaceholders.en}: ${unknown.join(', ')}`] });
+    throw new HttpError(400, 'validation_failed', M.unknownPlaceholders.en, { paragraphs: [`${M.unknownPlaceholders.he}: ${unknown.join(', ')}`, `${M.unknownPlaceholders.en}: ${unknown.join(', ')}`] });
   }
 }

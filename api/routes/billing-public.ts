@@ -1,56 +1,33 @@
 import { z } from 'zod';
 import type { Request } from 'express';
-import { Business, type Database } from '../../data';
-import {
-  businessOfSigningToken,
-  contractForToken,
-  findInvoice,
-  issueReceipt,
-  recordPayment,
-  rememberWebhookEvent,
-  signContract,
-  type SigningRefusal,
-} from '../../data/billing';
+import type { Database } from '../../data';
+import { findInvoice, issueReceipt, recordPayment, rememberWebhookEvent, type SigningRefusal } from '../../data/billing';
 import { CARD_SIGNATURE_HEADER, verifyCardWebhook } from '../../platform/payments/card-provider';
-import { hashSigningToken } from '../../platform/payments/signing-token';
-import { signalContractSigned, signalPaymentRecorded } from '../../orchestration';
+import { SIGNATURE_DATA_URL_PATTERN, decodeSignaturePng, openSigningContract, signalPaymentRecorded, submitContractSignature } from '../../orchestration';
 import { requestLanguage } from '../auth/context';
-import { BILLING_MESSAGES as M, SIGNING_CONSENT, type BillingDeps } from './billing-deps';
+import { BILLING_MESSAGES as M, type BillingDeps } from './billing-deps';
 import { LocalizedHttpError, defineRoute, uuidParam, type AnyRoute } from './registry';
 import type { LocalizedMessage } from '../../domain/policy';
 
 const token = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'A signing token is 43 characters of base64url');
-const PNG_DATA_URL = /^data:image\/png;base64,([A-Za-z0-9+/]+={0,2})$/;
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Body of POST /billing/signing/:id; the public signing page validates with it too. */
 export const signatureBody = z.strictObject({
   token,
   typedName: z.string().trim().min(2).max(200),
-  signaturePng: z.string().max(700_000).regex(PNG_DATA_URL, 'A PNG image as a data: URL'),
+  signaturePng: z.string().max(700_000).regex(SIGNATURE_DATA_URL_PATTERN, 'A PNG image as a data: URL'),
   consent: z.literal(true),
   documentHash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
-const REFUSALS: Record<SigningRefusal, { status: number; messages: LocalizedMessage }> = {
+export const SIGNING_REFUSALS: Record<SigningRefusal, { status: number; messages: LocalizedMessage }> = {
   not_found: { status: 404, messages: M.linkInvalid },
   expired: { status: 410, messages: M.linkExpired },
   already_signed: { status: 409, messages: M.alreadySigned },
   cancelled: { status: 410, messages: M.contractCancelled },
   document_changed: { status: 409, messages: M.documentChanged },
 };
-const refuse = (reason: SigningRefusal) => new LocalizedHttpError(REFUSALS[reason].status, `signing_${reason}`, REFUSALS[reason].messages);
-
-/** A drawn signature: a real PNG of sane dimensions. */
-function decodeSignature(dataUrl: string): Buffer {
-  const png = Buffer.from(PNG_DATA_URL.exec(dataUrl)![1]!, 'base64');
-  const width = png.length >= 24 ? png.readUInt32BE(16) : 0;
-  const height = png.length >= 24 ? png.readUInt32BE(20) : 0;
-  if (!png.subarray(0, 8).equals(PNG_MAGIC) || png.subarray(12, 16).toString('latin1') !== 'IHDR' || width < 20 || height < 10 || width > 4000 || height > 4000) {
-    throw new LocalizedHttpError(400, 'signature_invalid', M.badSignature);
-  }
-  return png;
-}
+const refuse = (reason: SigningRefusal) => new LocalizedHttpError(SIGNING_REFUSALS[reason].status, `signing_${reason}`, SIGNING_REFUSALS[reason].messages);
 
 const cardEvent = z.strictObject({
   id: z.string().min(1).max(200),
@@ -65,14 +42,6 @@ const cardEvent = z.strictObject({
 
 /** Public routes: the customer's signing page (by link token) and the card provider's webhook (by signature). */
 export function billingPublicRoutes(db: Database, deps: BillingDeps): AnyRoute[] {
-  /** The business of a token, found in the audited system scope; the rest runs in that tenant. */
-  const businessOf = async (contractId: string, tokenText: string) => {
-    const tokenHash = hashSigningToken(tokenText);
-    const businessId = await db.withSystemScope('public signing link: find the business of the token', () => businessOfSigningToken(contractId, tokenHash), { logLevel: 'debug' });
-    if (!businessId) throw refuse('not_found');
-    return { businessId, tokenHash };
-  };
-
   return [
     defineRoute({
       id: 'billing.signing.get',
@@ -84,27 +53,9 @@ export function billingPublicRoutes(db: Database, deps: BillingDeps): AnyRoute[]
       params: uuidParam,
       query: z.strictObject({ token }),
       handler: async ({ params, query }) => {
-        const { businessId, tokenHash } = await businessOf(params.id, query.token);
-        return db.withTenant({ businessId }, async () => {
-          const found = await contractForToken(params.id, tokenHash, new Date());
-          if ('refusal' in found) throw refuse(found.refusal);
-          const business = await Business.findByPk(businessId, { rejectOnEmpty: true });
-          const { contract } = found;
-          return {
-            body: {
-              contract: {
-                id: contract.id,
-                title: contract.title,
-                locale: contract.locale,
-                businessName: business.name,
-                bodyHtml: contract.bodyHtml,
-                documentHash: contract.documentHash,
-                expiresAt: contract.signingExpiresAt,
-                consentText: SIGNING_CONSENT[contract.locale],
-              },
-            },
-          };
-        });
+        const opened = await openSigningContract(db, params.id, query.token);
+        if (!opened.ok) throw refuse(opened.refusal);
+        return { body: { contract: opened.value } };
       },
     }),
     defineRoute({
@@ -117,30 +68,19 @@ export function billingPublicRoutes(db: Database, deps: BillingDeps): AnyRoute[]
       params: uuidParam,
       body: signatureBody,
       handler: async ({ params, body, req }) => {
-        const signaturePng = decodeSignature(body.signaturePng);
-        const { businessId, tokenHash } = await businessOf(params.id, body.token);
-        const signed = await db.withTenant({ businessId }, async () => {
-          const opened = await contractForToken(params.id, tokenHash, new Date());
-          if ('refusal' in opened) throw refuse(opened.refusal);
-          const result = await signContract(
-            params.id,
-            tokenHash,
-            {
-              typedName: body.typedName,
-              signaturePng,
-              consentText: SIGNING_CONSENT[opened.contract.locale],
-              ip: req.ip ?? null,
-              userAgent: req.header('user-agent')?.slice(0, 500) ?? null,
-              documentHash: body.documentHash,
-            },
-            new Date(),
-          );
-          if ('refusal' in result) throw refuse(result.refusal);
-          return result.contract;
+        const signaturePng = decodeSignaturePng(body.signaturePng);
+        if (!signaturePng) throw new LocalizedHttpError(400, 'signature_invalid', M.badSignature);
+        const signed = await submitContractSignature(db, deps.temporal, params.id, {
+          token: body.token,
+          typedName: body.typedName,
+          signaturePng,
+          documentHash: body.documentHash,
+          ip: req.ip ?? null,
+          userAgent: req.header('user-agent')?.slice(0, 500) ?? null,
         });
-        await signalContractSigned(deps.temporal, businessId, signed.offerId, signed.id);
+        if (!signed.ok) throw refuse(signed.refusal);
         const thanks = { he: 'תודה! ההסכם נחתם.', en: 'Thank you! The agreement is signed.' };
-        return { body: { status: 'signed', signedAt: signed.signedAt, message: thanks[requestLanguage(req)] } };
+        return { body: { status: 'signed', signedAt: signed.value.signedAt, message: thanks[requestLanguage(req)] } };
       },
     }),
     defineRoute({

@@ -143,6 +143,7 @@ describe('document totals', () => {
 
   it('refuses an empty or oversized document', () => {
     expect(fieldOf(() => computeTotals([]))).toBe('lines');
+    expect(fieldOf(() => computeTotals(Array.from({ length: 200 }, () => line({ quantity: 1_000_000, unitPriceAgorot: 10_000_000_000 }))))).toBe('lines');
     expect(fieldOf(() => computeTotals(Array.from({ length: 201 }, () => line())))).toBe('lines');
   });
 

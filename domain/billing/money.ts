@@ -33,6 +33,8 @@ export const BILLING_LIMITS = {
   maxQuantity: 1_000_000,
   maxLines: 200,
   maxVatRateBps: 10_000,
+  /** 100 billion ILS: far beyond any real document, far below 2^53 agorot. */
+  maxTotalAgorot: 10_000_000_000_000,
 } as const;
 
 export interface LocalizedText {
@@ -56,6 +58,7 @@ export const BILLING_INPUT_MESSAGES = {
   vatRate: { he: 'שיעור המע"מ חייב להיות בין 0% ל-100%', en: 'The VAT rate must be between 0% and 100%' },
   vatDateUnsupported: { he: 'אין שיעור מע"מ ידוע לתאריך זה', en: 'No known VAT rate for this date' },
   amountFormat: { he: 'סכום לא תקין (למשל 1234.50)', en: 'Invalid amount (e.g. 1234.50)' },
+  totalTooLarge: { he: 'סכום המסמך גדול מדי', en: 'The document total is too large' },
 } as const satisfies Record<string, LocalizedText>;
 
 /** A line or document value the rules refuse; `field` names where it came from. */
@@ -176,6 +179,7 @@ export function computeTotals(lines: readonly LineItemInput[], options: TotalsOp
   }
   const computed = lines.map((line, index) => lineTotals(line, index));
   const subtotalAgorot = computed.reduce((sum, line) => sum + line.netAgorot, 0);
+  if (subtotalAgorot > BILLING_LIMITS.maxTotalAgorot) throw new BillingInputError('lines', BILLING_INPUT_MESSAGES.totalTooLarge);
   const documentDiscountAgorot = options.documentDiscountAgorot ?? 0;
   if (!Number.isSafeInteger(documentDiscountAgorot) || documentDiscountAgorot < 0 || documentDiscountAgorot > subtotalAgorot) {
     throw new BillingInputError('documentDiscountAgorot', BILLING_INPUT_MESSAGES.documentDiscount);
