@@ -4,6 +4,7 @@ import type { MessageProvider } from '../platform/messaging';
 import type { Logger } from '../platform/logger';
 import type { RecordingStorage } from '../platform/recordings/storage';
 import type { TwilioVoiceRest } from '../platform/twilio-voice-rest';
+import type { BillingActivityDeps } from './billing';
 
 /** What activities are built from; the worker creates these once. */
 export interface ActivityDependencies {
@@ -19,4 +20,6 @@ export interface ActivityDependencies {
   twilioVoice?: TwilioVoiceRest | null;
   /** Public origin Twilio calls back (voice and status webhooks of outbound calls). */
   publicBaseUrl?: string;
+  /** Signing links, PDF rendering and the card provider; development defaults when absent. */
+  billing?: BillingActivityDeps;
 }

@@ -1,3 +1,4 @@
+import { createBillingActivities } from './billing';
 import { createBookingActivities } from './booking';
 import { createCallActivities } from './calls';
 import type { ActivityDependencies } from './dependencies';
@@ -21,6 +22,8 @@ export type { PlaceOutboundCallInput, PlacedOutboundCall } from './outbound-call
 export { OUTBOUND_CALL_REFUSED } from './outbound-calls';
 export type { CallTransferResult } from './call-transfer';
 export type { NotificationKind, NotificationParams } from './notification-texts';
+export type { BillingActivityDeps, PreparedContract, SigningLinkInput, IssuedInvoice, IssuedReceipt } from './billing';
+export { BILLING_NOT_FOUND } from './billing';
 
 /** Every activity, built from the worker's dependencies. Workflows import only the type. */
 export function createActivities(deps: ActivityDependencies) {
@@ -33,6 +36,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createRecordingActivities(deps),
     ...createOutboundCallActivities(deps),
     ...createCallTransferActivities(deps),
+    ...createBillingActivities(deps),
   };
 }
 

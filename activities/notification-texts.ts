@@ -11,7 +11,15 @@ export type NotificationKind =
   | 'owner_new_appointment'
   | 'owner_new_lead'
   | 'owner_call_summary'
-  | 'crm_reminder';
+  | 'crm_reminder'
+  | 'contract_signing'
+  | 'contract_signing_reminder'
+  | 'contract_expired'
+  | 'contract_cancelled'
+  | 'invoice_issued'
+  | 'receipt_issued'
+  | 'owner_contract_signed'
+  | 'owner_payment_received';
 
 export interface NotificationParams {
   businessName: string;
@@ -19,6 +27,12 @@ export interface NotificationParams {
   startsAt?: string;
   customerPhone?: string;
   title?: string;
+  /** A link the customer opens (signing page, card payment page). */
+  link?: string;
+  /** An amount already formatted for the business's locale (e.g. "₪1,180.00"). */
+  amount?: string;
+  /** An invoice or receipt number. */
+  documentNumber?: number;
 }
 
 const whenFormats = new Map<string, Intl.DateTimeFormat>();
@@ -54,6 +68,14 @@ export function notificationText(kind: NotificationKind, params: NotificationPar
     owner_new_lead: `ליד חדש: ${name} (${params.customerPhone ?? ''}).`,
     owner_call_summary: `שיחה נכנסת: ${name} (${params.customerPhone ?? ''}). ${params.title ?? ''}`,
     crm_reminder: `תזכורת: ${params.title ?? ''}`,
+    contract_signing: `שלום ${name}, ${params.businessName} שלח/ה לך הסכם "${params.title ?? ''}" לחתימה: ${params.link ?? ''}`,
+    contract_signing_reminder: `תזכורת: ההסכם "${params.title ?? ''}" מ${params.businessName} עדיין ממתין לחתימתך: ${params.link ?? ''}`,
+    contract_expired: `שלום ${name}, תוקף הקישור לחתימה על "${params.title ?? ''}" מ${params.businessName} פג. לחידוש פנה/י לעסק.`,
+    contract_cancelled: `שלום ${name}, ההסכם "${params.title ?? ''}" מ${params.businessName} בוטל.`,
+    invoice_issued: `תודה ${name}! חשבונית מס' ${params.documentNumber ?? ''} מ${params.businessName} על סך ${params.amount ?? ''}.${params.link ? ` לתשלום בכרטיס: ${params.link}` : ''}`,
+    receipt_issued: `קיבלנו את תשלומך בסך ${params.amount ?? ''}. קבלה מס' ${params.documentNumber ?? ''} מ${params.businessName}. תודה!`,
+    owner_contract_signed: `${name} חתם/ה על "${params.title ?? ''}". הופקה חשבונית מס' ${params.documentNumber ?? ''}.`,
+    owner_payment_received: `התקבל תשלום מ${name} בסך ${params.amount ?? ''} (קבלה מס' ${params.documentNumber ?? ''}).`,
   };
   const en: Record<NotificationKind, string> = {
     appointment_confirmed: `Hi ${name}, your appointment at ${params.businessName} is booked for ${when}. See you!`,
@@ -64,6 +86,14 @@ export function notificationText(kind: NotificationKind, params: NotificationPar
     owner_new_lead: `New lead: ${name} (${params.customerPhone ?? ''}).`,
     owner_call_summary: `Call: ${name} (${params.customerPhone ?? ''}). ${params.title ?? ''}`,
     crm_reminder: `Reminder: ${params.title ?? ''}`,
+    contract_signing: `Hi ${name}, ${params.businessName} sent you the agreement "${params.title ?? ''}" to sign: ${params.link ?? ''}`,
+    contract_signing_reminder: `Reminder: the agreement "${params.title ?? ''}" from ${params.businessName} is still waiting for your signature: ${params.link ?? ''}`,
+    contract_expired: `Hi ${name}, the signing link for "${params.title ?? ''}" from ${params.businessName} has expired. Contact the business to renew it.`,
+    contract_cancelled: `Hi ${name}, the agreement "${params.title ?? ''}" from ${params.businessName} was cancelled.`,
+    invoice_issued: `Thank you ${name}! Invoice no. ${params.documentNumber ?? ''} from ${params.businessName} for ${params.amount ?? ''}.${params.link ? ` Pay by card: ${params.link}` : ''}`,
+    receipt_issued: `We received your payment of ${params.amount ?? ''}. Receipt no. ${params.documentNumber ?? ''} from ${params.businessName}. Thank you!`,
+    owner_contract_signed: `${name} signed "${params.title ?? ''}". Invoice no. ${params.documentNumber ?? ''} was issued.`,
+    owner_payment_received: `Payment from ${name}: ${params.amount ?? ''} (receipt no. ${params.documentNumber ?? ''}).`,
   };
   return (locale === 'he' ? he : en)[kind].replace(/\s+/g, ' ').trim();
 }

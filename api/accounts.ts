@@ -22,6 +22,10 @@ import { taskRoutes } from './routes/tasks';
 import { callRoutes } from './routes/calls';
 import { assistantRoutes } from './routes/assistant';
 import type { RecordingStorage } from '../platform/recordings/storage';
+import { DEFAULT_BILLING_ROUTE_OPTIONS, type BillingRouteOptions } from './routes/billing-deps';
+import { billingOfferRoutes } from './routes/billing-offers';
+import { billingDocumentRoutes } from './routes/billing-documents';
+import { billingPublicRoutes } from './routes/billing-public';
 
 export interface AccountsApiOptions {
   db: Database;
@@ -36,6 +40,8 @@ export interface AccountsApiOptions {
   booking: BookingDeps;
   /** Call recordings for GET /calls/:id/recording (absent: every recording answers 404). */
   recordings?: RecordingStorage;
+  /** Signing-link timers and the card webhook secret; development defaults when absent. */
+  billing?: BillingRouteOptions;
 }
 
 export interface AccountsApi {
@@ -73,6 +79,9 @@ export function createAccountsApi(options: AccountsApiOptions): AccountsApi {
     ...taskRoutes(options.booking),
     ...callRoutes({ ...options.booking, recordings: options.recordings }),
     ...assistantRoutes(),
+    ...billingOfferRoutes({ ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
+    ...billingDocumentRoutes({ ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
+    ...billingPublicRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
     defineRoute({
       id: 'openapi',
       method: 'get',

@@ -27,7 +27,8 @@ export function createApp(deps: ApiDependencies): Express {
     res.status(report.status === 'ready' ? 200 : 503).json({ ...report, service: 'api' });
   });
 
-  app.use(express.json({ limit: '1mb' }));
+  // The raw bytes stay on the request for webhooks signed over the exact body (card payments).
+  app.use(express.json({ limit: '1mb', verify: (req, _res, buffer) => void ((req as typeof req & { rawBody?: Buffer }).rawBody = buffer) }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   for (const { path, router } of deps.routers ?? []) app.use(path, router);
 

@@ -8,6 +8,7 @@ import type { RunningService } from '../platform/lifecycle';
 import { LogNotifier } from '../platform/notifier';
 import { createApp } from './app';
 import { createAccountsApi } from './accounts';
+import { billingRouteOptions } from '../platform/billing-config';
 import { createTwilioVoiceRouter } from './webhooks/twilio-voice';
 import { createTwilioCallStatusRouter } from './webhooks/twilio-call-status';
 import { createRecordingStorage } from '../platform/recordings/storage';
@@ -43,6 +44,7 @@ export async function startApi(config: AppConfig): Promise<StartedApi> {
       temporalUiUrl: config.TEMPORAL_UI_URL,
       leadFollowUpMs: config.LEAD_FOLLOW_UP_MINUTES * 60_000,
     },
+    billing: billingRouteOptions(config),
   });
   const app = createApp({
     logger,

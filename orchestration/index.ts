@@ -3,3 +3,5 @@ export { bookAppointment, rescheduleAppointment, cancelAppointment, applicationF
 export { captureLead, leadWorkflowId } from './leads';
 export { signalCallSession, placeOutboundCall, type OutboundCallOutcome } from './calls';
 export { setCrmReminder, cancelCrmReminder } from './reminders';
+export { startBillingDeal, signalContractSigned, signalPaymentRecorded, cancelBillingDeal, billingDealView, type CancelOutcome } from './billing';
+export { openSigningContract, submitContractSignature, decodeSignaturePng, SIGNATURE_DATA_URL_PATTERN, SIGNING_CONSENT, type SigningView, type SigningOutcome } from './billing-signing';

@@ -71,6 +71,24 @@ const configSchema = z.object({
   RECORDING_S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** How often the recording cleanup schedule runs (each run deletes what is past each business's retention). */
   RECORDING_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
+  /** Key the contract signing links' tokens are derived from (HMAC); only their hashes are stored. */
+  BILLING_SIGNING_SECRET: z.string().min(16).default('dev-only-billing-signing-secret-change-me'),
+  /** How long a contract signing link works. */
+  BILLING_SIGNING_LINK_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(7 * 24),
+  /** Reminders to sign, in hours after the link was sent (comma-separated). */
+  BILLING_REMINDER_HOURS: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'comma-separated whole hours, e.g. 48,120')
+    .default('48,120')
+    .transform((v) => v.split(',').map((h) => Number(h.trim()))),
+  /** Card payment provider (hosted checkout + signed webhooks); unset = manual payments only. */
+  BILLING_CARD_API_URL: z.string().url().optional(),
+  BILLING_CARD_API_KEY: z.string().optional(),
+  BILLING_CARD_WEBHOOK_SECRET: z.string().optional(),
+  /** Public origin the card provider posts webhooks to (default PUBLIC_BASE_URL; /api/v1 is appended). */
+  BILLING_WEBHOOK_BASE_URL: z.string().url().optional(),
+  /** Chromium that prints contracts to PDF. */
+  PDF_CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -94,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems: string[] = [];
     if (config.SESSION_SECRET.startsWith('dev-only')) problems.push('SESSION_SECRET must be set in production');
     if (config.STREAM_TOKEN_SECRET.startsWith('dev-only')) problems.push('STREAM_TOKEN_SECRET must be set in production');
+    if (config.BILLING_SIGNING_SECRET.startsWith('dev-only')) problems.push('BILLING_SIGNING_SECRET must be set in production');
+    if (config.BILLING_CARD_API_URL && !config.BILLING_CARD_WEBHOOK_SECRET) problems.push('BILLING_CARD_WEBHOOK_SECRET must be set with BILLING_CARD_API_URL');
     if (config.SESSION_COOKIE_SECURE === 'false') problems.push('SESSION_COOKIE_SECURE=false is allowed only outside production');
     if (!config.TWILIO_VALIDATE_SIGNATURES) problems.push('TWILIO_VALIDATE_SIGNATURES=false is allowed only outside production');
     if (config.OPENAI_REALTIME_URL?.startsWith('ws://')) problems.push('OPENAI_REALTIME_URL must be wss:// in production (ws:// is for the local fake)');

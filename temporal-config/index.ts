@@ -27,6 +27,7 @@ export const workflowIds = {
   callRecording: (businessId: string, recordingSid: string) => `recording/${businessId}/${recordingSid}`,
   outboundCall: (businessId: string, idempotencyKey: string) => `outbound-call/${businessId}/${idempotencyKey}`,
   callTransfer: (businessId: string, callSid: string) => `transfer/${businessId}/${callSid}`,
+  billingDeal: (businessId: string, offerId: string) => `deal/${businessId}/${offerId}`,
 };
 
 /** The Temporal Schedule that deletes recordings past retention; created (or updated) by every worker at start-up. */
@@ -83,4 +84,10 @@ export const ID_POLICIES = {
   outboundCall: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' },
   /** Call transfer: a repeat while it runs joins it; later ones may run again (the activity sends the redirect once per call). */
   callTransfer: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE' },
+  /**
+   * Billing deal: one per offer, from sending the contract to the last receipt. The id is never
+   * reused (REJECT_DUPLICATE): a closed deal is not reopened by a repeated "send", which the API
+   * answers from the offer's status instead.
+   */
+  billingDeal: { workflowIdReusePolicy: 'REJECT_DUPLICATE' },
 } as const;

@@ -9,6 +9,7 @@ import type { AppConfig } from '../platform/config';
 import { closeServer, handleHealthRequest, listen } from '../platform/health';
 import { createLogger } from '../platform/logger';
 import { createAssistantProvider } from '../platform/assistant-provider';
+import { billingActivityDeps } from '../platform/billing-config';
 import { createMessageProvider } from '../platform/messaging';
 import { projectRoot } from '../platform/paths';
 import type { RunningService } from '../platform/lifecycle';
@@ -46,6 +47,7 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
     log: (line) => logger.info(line),
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const billing = billingActivityDeps(config);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -58,6 +60,7 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
       recordings: createRecordingStorage(config),
       twilioVoice: createTwilioVoiceRest(config),
       publicBaseUrl: config.PUBLIC_BASE_URL,
+      billing,
     }),
     ...workflowSource(),
   });
@@ -100,6 +103,7 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
       await running.catch(() => undefined);
       await closeServer(server);
       await connection.close();
+      await billing.pdf.close();
       await db.close();
     },
   };

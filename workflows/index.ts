@@ -50,3 +50,14 @@ export { callRecording, type CallRecordingInput } from './call-recording';
 export { recordingCleanup } from './recording-cleanup';
 export { outboundCall, type OutboundCallInput } from './outbound-call';
 export { callTransfer } from './call-transfer';
+export {
+  billingDeal,
+  contractSignedSignal,
+  paymentRecordedSignal,
+  cancelDealUpdate,
+  dealQuery,
+  DEAL_NOT_CANCELLABLE,
+  type BillingDealInput,
+  type DealView,
+  type DealStatus,
+} from './billing-deal';

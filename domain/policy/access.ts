@@ -51,6 +51,8 @@ export const ACTIONS = [
   'task.write',
   'appointment.read',
   'appointment.write',
+  'billing.read',
+  'billing.write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -106,6 +108,10 @@ const RULES: Record<Action, ActionRule> = {
   'task.write': { minRole: 'agent', apiKeyScope: 'write' },
   'appointment.read': { minRole: 'agent', apiKeyScope: 'read' },
   'appointment.write': { minRole: 'agent', apiKeyScope: 'write' },
+  // Offers, contracts, invoices, payments: the owner's alone (agents and admins see no billing at all,
+  // and API keys, which act as admin, neither). billing.manage covers templates and credit notes.
+  'billing.read': { minRole: 'owner' },
+  'billing.write': { minRole: 'owner' },
 };
 
 const USER_TARGET_ACTIONS = new Set<Action>([

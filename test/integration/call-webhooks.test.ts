@@ -66,9 +66,11 @@ describe('Twilio status and recording webhooks, recordings and outbound calls', 
     fakeTwilio = new FakeTwilioRest(ACCOUNT_SID, AUTH_TOKEN);
     const apiBaseUrl = await fakeTwilio.start();
     temporal = await startTestWorker(db, new LogMessageProvider(testLogger), 'call-webhooks', {
-      recordings: new LocalRecordingStorage(recordingsDir),
-      twilioVoice: new TwilioVoiceRest({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBaseUrl }),
-      publicBaseUrl: PUBLIC_BASE_URL,
+      extra: {
+        recordings: new LocalRecordingStorage(recordingsDir),
+        twilioVoice: new TwilioVoiceRest({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBaseUrl }),
+        publicBaseUrl: PUBLIC_BASE_URL,
+      },
     });
     const app = createApp({
       logger: testLogger,

@@ -90,6 +90,48 @@ describe('input validation and fuzzing of every write endpoint', () => {
     'faq.create': { method: 'POST', path: () => '/assistant/faq', valid: () => ({ question: 'יש חניה?', answer: 'כן', channels: ['voice'], position: 1 }), caller: 'owner' },
     'faq.update': { method: 'PATCH', path: () => '/assistant/faq/00000000-0000-4000-8000-000000000000', valid: () => ({ question: 'q', answer: 'a', position: 2 }), caller: 'owner' },
     'faq.delete': { method: 'DELETE', path: () => '/assistant/faq/00000000-0000-4000-8000-000000000000', caller: 'owner' },
+    'billing.offers.create': {
+      method: 'POST',
+      path: () => '/billing/offers',
+      valid: () => ({
+        leadId: '00000000-0000-4000-8000-000000000000',
+        title: 'הצעה',
+        locale: 'he',
+        lines: [{ description: 'שירות', quantity: 1.5, unitPriceAgorot: 10_000, discountBps: 500 }],
+        vatRateBps: 1800,
+        documentDiscountAgorot: 100,
+        validUntil: '2031-01-31',
+        notes: 'fuzz',
+      }),
+      caller: 'owner',
+    },
+    'billing.offers.update': { method: 'PATCH', path: () => '/billing/offers/00000000-0000-4000-8000-000000000000', valid: () => ({ title: 'x', vatRateBps: 1700 }), caller: 'owner' },
+    'billing.offers.delete': { method: 'DELETE', path: () => '/billing/offers/00000000-0000-4000-8000-000000000000', caller: 'owner' },
+    'billing.offers.send': { method: 'POST', path: () => '/billing/offers/00000000-0000-4000-8000-000000000000/send', caller: 'owner' },
+    'billing.offers.cancel': { method: 'POST', path: () => '/billing/offers/00000000-0000-4000-8000-000000000000/cancel', caller: 'owner' },
+    'billing.invoices.recordPayment': {
+      method: 'POST',
+      path: () => '/billing/invoices/00000000-0000-4000-8000-000000000000/payments',
+      valid: () => ({ method: 'transfer', amountAgorot: 100, reference: 'ref', note: 'n' }),
+      caller: 'owner',
+    },
+    'billing.invoices.creditNote': { method: 'POST', path: () => '/billing/invoices/00000000-0000-4000-8000-000000000000/credit-note', valid: () => ({ reason: 'טעות' }), caller: 'owner' },
+    'billing.templates.create': { method: 'POST', path: () => '/billing/contract-templates', valid: () => ({ name: 'fuzz', locale: 'he', paragraphs: ['שלום {{customer.name}}'], isDefault: false }), caller: 'owner' },
+    'billing.templates.update': { method: 'PATCH', path: () => '/billing/contract-templates/00000000-0000-4000-8000-000000000000', valid: () => ({ name: 'x' }), caller: 'owner' },
+    'billing.templates.delete': { method: 'DELETE', path: () => '/billing/contract-templates/00000000-0000-4000-8000-000000000000', caller: 'owner' },
+    'billing.signing.sign': {
+      method: 'POST',
+      path: () => '/billing/signing/00000000-0000-4000-8000-000000000000',
+      valid: () => ({ token: 'A'.repeat(43), typedName: 'דנה כהן', signaturePng: 'data:image/png;base64,iVBORw0KGgo=', consent: true, documentHash: 'a'.repeat(64) }),
+      caller: 'anonymous',
+    },
+    // Without the provider's signature every delivery is refused (403), whatever its body.
+    'billing.webhooks.card': {
+      method: 'POST',
+      path: () => '/billing/webhooks/card/00000000-0000-4000-8000-000000000000',
+      valid: () => ({ id: 'evt_fuzz', type: 'checkout.completed', data: { checkoutId: 'chk_fuzz', invoiceId: '00000000-0000-4000-8000-000000000000', amount: 100, currency: 'ILS' } }),
+      caller: 'anonymous',
+    },
   };
 
   it('has a fuzz case for every write endpoint of the route table', () => {

@@ -11,6 +11,7 @@ import { issueApiKey } from '../../api/auth/api-keys';
 import { createActivities, type Activities } from '../../activities';
 import { testLogger, withAdminClient } from '../support/infra';
 import { Client, createTestBusiness, startTestApi, uniqueEmail, type TestApi, type TestBusiness } from '../support/accounts';
+import { createBillingFixtures, type BillingFixtures } from '../support/billing';
 
 /**
  * Every route of the API, called by every role of business A (and by A's API keys)
@@ -46,6 +47,7 @@ interface BFixtures {
   appointmentId: string;
   callId: string;
   faqId: string;
+  billing: BillingFixtures;
 }
 
 const RANGE = 'from=2031-01-01T00:00:00Z&to=2031-01-31T00:00:00Z';
@@ -125,6 +127,40 @@ const CASES: Record<string, (b: BFixtures) => Case> = {
   'faq.create': () => ({ method: 'POST', path: '/assistant/faq', body: { question: 'matrix?', answer: 'yes' }, expect: 'own-scope' }),
   'faq.update': (b) => ({ method: 'PATCH', path: `/assistant/faq/${b.faqId}`, body: { answer: 'pwned' }, expect: 'b-target' }),
   'faq.delete': (b) => ({ method: 'DELETE', path: `/assistant/faq/${b.faqId}`, expect: 'b-target' }),
+  'billing.offers.list': () => ({ method: 'GET', path: '/billing/offers', expect: 'own-scope' }),
+  // Naming B's lead from A is refused as an unknown reference (400); nothing is created in B.
+  'billing.offers.create': (b) => ({ method: 'POST', path: '/billing/offers', body: { leadId: b.leadId, title: 'Matrix offer', lines: [{ description: 'x', quantity: 1, unitPriceAgorot: 100 }] }, expect: 'own-scope' }),
+  'billing.offers.get': (b) => ({ method: 'GET', path: `/billing/offers/${b.billing.offerId}`, expect: 'b-target' }),
+  'billing.offers.update': (b) => ({ method: 'PATCH', path: `/billing/offers/${b.billing.offerId}`, body: { title: 'pwned' }, expect: 'b-target' }),
+  'billing.offers.delete': (b) => ({ method: 'DELETE', path: `/billing/offers/${b.billing.offerId}`, expect: 'b-target' }),
+  'billing.offers.send': (b) => ({ method: 'POST', path: `/billing/offers/${b.billing.offerId}/send`, expect: 'b-target' }),
+  'billing.offers.cancel': (b) => ({ method: 'POST', path: `/billing/offers/${b.billing.sentOfferId}/cancel`, expect: 'b-target' }),
+  'billing.contracts.list': () => ({ method: 'GET', path: '/billing/contracts', expect: 'own-scope' }),
+  'billing.contracts.pdf': (b) => ({ method: 'GET', path: `/billing/contracts/${b.billing.contractId}/pdf`, expect: 'b-target' }),
+  'billing.invoices.list': () => ({ method: 'GET', path: '/billing/invoices', expect: 'own-scope' }),
+  'billing.invoices.recordPayment': (b) => ({ method: 'POST', path: `/billing/invoices/${b.billing.invoiceId}/payments`, body: { method: 'cash' }, expect: 'b-target' }),
+  'billing.invoices.creditNote': (b) => ({ method: 'POST', path: `/billing/invoices/${b.billing.invoiceId}/credit-note`, body: { reason: 'pwned' }, expect: 'b-target' }),
+  'billing.payments.list': () => ({ method: 'GET', path: '/billing/payments', expect: 'own-scope' }),
+  'billing.receipts.list': () => ({ method: 'GET', path: '/billing/receipts', expect: 'own-scope' }),
+  'billing.templates.list': () => ({ method: 'GET', path: '/billing/contract-templates', expect: 'own-scope' }),
+  'billing.templates.create': () => ({ method: 'POST', path: '/billing/contract-templates', body: { name: 'Matrix', locale: 'he', paragraphs: ['שלום {{customer.name}}'] }, expect: 'own-scope' }),
+  'billing.templates.update': (b) => ({ method: 'PATCH', path: `/billing/contract-templates/${b.billing.templateId}`, body: { paragraphs: ['pwned'] }, expect: 'b-target' }),
+  'billing.templates.delete': (b) => ({ method: 'DELETE', path: `/billing/contract-templates/${b.billing.templateId}`, expect: 'b-target' }),
+  // Public: B's contract without its token is an invalid link; nothing of B comes back.
+  'billing.signing.get': (b) => ({ method: 'GET', path: `/billing/signing/${b.billing.contractId}?token=${'A'.repeat(43)}`, expect: 'public' }),
+  'billing.signing.sign': (b) => ({
+    method: 'POST',
+    path: `/billing/signing/${b.billing.contractId}`,
+    body: { token: 'A'.repeat(43), typedName: 'Matrix', signaturePng: 'data:image/png;base64,iVBORw0KGgo=', consent: true, documentHash: 'a'.repeat(64) },
+    expect: 'public',
+  }),
+  // Public: an unsigned "payment" for B's invoice is refused (403) and records nothing.
+  'billing.webhooks.card': (b) => ({
+    method: 'POST',
+    path: `/billing/webhooks/card/${b.biz.id}`,
+    body: { id: 'evt_matrix', type: 'checkout.completed', data: { checkoutId: 'chk_matrix', invoiceId: b.billing.invoiceId, amount: 100, currency: 'ILS' } },
+    expect: 'public',
+  }),
 };
 
 /** Every (method, path) the Express router actually serves, found by walking its stack. */
@@ -154,6 +190,14 @@ async function snapshotOfB(b: BFixtures): Promise<Record<string, string>> {
       faq: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM faq_entries WHERE business_id = $1) x"),
       instructions: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM assistant_instructions WHERE business_id = $1) x"),
       assistant: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM assistant_settings WHERE business_id = $1) x"),
+      ...Object.fromEntries(
+        await Promise.all(
+          ['offers', 'offer_lines', 'contracts', 'contract_templates', 'invoices', 'payments', 'receipts'].map(async (table) => [
+            table,
+            await digest(`SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM ${table} WHERE business_id = $1) x`),
+          ]),
+        ),
+      ),
       sessions: await digest('SELECT count(*)::text AS d FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE u.business_id = $1'),
     };
   });
@@ -191,8 +235,14 @@ describe('isolation matrix: business A against business B, every route', () => {
       faq: await FaqEntry.create({ businessId: bBiz.id, question: 'Question of B?', answer: 'Answer of B' }),
       instructions: await AssistantInstruction.create({ businessId: bBiz.id, channel: 'voice', version: 1, body: 'Instructions of B', isActive: true }),
     }));
-    b = { biz: bBiz, keyId: key.id, keyPrefix: issued.prefix, leadId: lead.id, appointmentId: appointment.id, taskId: task.id, callId: call.id, faqId: faq.id };
-    markersOfB = [bBiz.id, bBiz.name, key.id, issued.prefix, lead.id, appointment.id, task.id, 'Task of B', '+972529990001', call.id, call.callSid, 'Summary of B', faq.id, 'Answer of B', 'Instructions of B', ...Object.values(bBiz.users).flatMap((u) => [u.id, u.email])];
+    const billing = await createBillingFixtures(t.db, bBiz.id, lead.id);
+    b = { biz: bBiz, keyId: key.id, keyPrefix: issued.prefix, leadId: lead.id, appointmentId: appointment.id, taskId: task.id, callId: call.id, faqId: faq.id, billing };
+    markersOfB = [
+      bBiz.id, bBiz.name, key.id, issued.prefix, lead.id, appointment.id, task.id, 'Task of B', '+972529990001',
+      call.id, call.callSid, 'Summary of B', faq.id, 'Answer of B', 'Instructions of B',
+      ...Object.values(bBiz.users).flatMap((u) => [u.id, u.email]),
+      ...billing.markers,
+    ];
     const owner = new Client(t.base);
     await owner.login(a.users.owner.email);
     for (const [name, scopes] of [['read', ['read']], ['readWrite', ['read', 'write']]] as const) {
@@ -471,7 +521,49 @@ describe('isolation in activities run for A', () => {
       const sent = await activities.sendNotification({ businessId: a.id, idempotencyKey: 'notification-key-b-used', kind: 'crm_reminder', to: null, params: { businessName: 'A', title: 'x' } });
       expect(sent.notificationId).not.toBe(bNotificationId);
     },
+    // Billing: A naming B's offer, contract, invoice or payment finds nothing and changes nothing.
+    prepareContract: async (activities) => {
+      await expect(activities.prepareContract({ businessId: a.id, offerId: bBilling.offerId })).rejects.toThrow(/not found/);
+    },
+    sendSigningLink: async (activities) => {
+      await expect(
+        activities.sendSigningLink({ businessId: a.id, contractId: bBilling.contractId, version: 2, expiresAt: SLOT.toISOString(), purpose: 'first', idempotencyKey: 'a-link' }),
+      ).rejects.toThrow(/not found/);
+    },
+    contractStatus: async (activities) => {
+      await expect(activities.contractStatus({ businessId: a.id, contractId: bBilling.contractId })).rejects.toThrow(/not found/);
+    },
+    closeContract: async (activities) => {
+      await expect(activities.closeContract({ businessId: a.id, contractId: bBilling.contractId, reason: 'cancelled' })).rejects.toThrow(/not found/);
+      expect(await bBillingState()).toEqual(bBillingBefore);
+    },
+    issueDealInvoice: async (activities) => {
+      await expect(activities.issueDealInvoice({ businessId: a.id, offerId: bBilling.sentOfferId, contractId: bBilling.contractId, idempotencyKey: `fixture/${b.id}` })).rejects.toThrow(/not found/);
+      expect(await bBillingState()).toEqual(bBillingBefore);
+    },
+    createCardCheckout: async (activities) => {
+      // No card provider in this worker; with one, the invoice lookup in A's scope finds nothing.
+      expect(await activities.createCardCheckout({ businessId: a.id, invoiceId: bBilling.invoiceId, idempotencyKey: 'a-checkout' })).toBeNull();
+    },
+    issuePaymentReceipt: async (activities) => {
+      await expect(activities.issuePaymentReceipt({ businessId: a.id, paymentId: bBilling.paymentId })).rejects.toThrow(/not found/);
+      expect(await bBillingState()).toEqual(bBillingBefore);
+    },
+    renderSignedContract: async (activities) => {
+      await expect(activities.renderSignedContract({ businessId: a.id, contractId: bBilling.contractId })).rejects.toThrow(/not found/);
+    },
+    sendDealMessage: async (activities) => {
+      await expect(activities.sendDealMessage({ businessId: a.id, idempotencyKey: 'a-deal-message', kind: 'invoice_issued', offerId: bBilling.sentOfferId })).rejects.toThrow(/not found/);
+    },
   };
+  let bBilling: BillingFixtures;
+  let bBillingBefore: unknown;
+  const bBillingState = () =>
+    withAdminClient(async (client) => {
+      const count = async (table: string) => (await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE business_id = $1`, [b.id])).rows[0]!.n;
+      const contract = (await client.query<{ status: string }>('SELECT status FROM contracts WHERE id = $1', [bBilling.contractId])).rows[0]!.status;
+      return { invoices: await count('invoices'), receipts: await count('receipts'), contract };
+    });
   /** B's call, created on first use. */
   const bCallRow = () =>
     t.db.withTenant({ businessId: b.id }, async () => (await Call.findOne({ where: { callSid: 'CA-isolation-b' } })) ?? Call.create({ businessId: b.id, callSid: 'CA-isolation-b', direction: 'inbound', status: 'in-progress', workflowId: 'call/b' }));
@@ -499,6 +591,8 @@ describe('isolation in activities run for A', () => {
         await Notification.create({ businessId: b.id, idempotencyKey: 'notification-key-b-used', channel: 'in_app', recipient: 'owner', kind: 'crm_reminder', body: 'B', provider: 'crm', status: 'sent' })
       ).id;
     });
+    bBilling = await createBillingFixtures(t.db, b.id, bLeadId);
+    bBillingBefore = await bBillingState();
   });
 
   it('covers every activity and none of them reads B while running for A', async () => {

@@ -10,7 +10,8 @@ import { MemoryNotifier } from '../../platform/notifier';
 import { LogMessageProvider, type MessageProvider } from '../../platform/messaging';
 import type { RecordingStorage } from '../../platform/recordings/storage';
 import { openAppDatabase, testEnv, testLogger } from './infra';
-import { startTestWorker, type TestWorker } from './temporal';
+import { startTestWorker, type TestWorker, type TestWorkerOptions } from './temporal';
+import type { BillingRouteOptions } from '../../api/routes/billing-deps';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -25,12 +26,23 @@ export interface TestApi {
 }
 
 /** The real app (createApp + the accounts router) on a loopback port, with an in-memory notifier. */
-export async function startTestApi(options: { throttleRules?: ThrottleRules; messages?: MessageProvider; reminderOffsetsMs?: number[]; recordings?: RecordingStorage } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: {
+    throttleRules?: ThrottleRules;
+    messages?: MessageProvider;
+    reminderOffsetsMs?: number[];
+    recordings?: RecordingStorage;
+    /** Billing timers and webhook secret of the API. */
+    billing?: BillingRouteOptions;
+    /** Billing dependencies and activity wrappers of the worker. */
+    worker?: TestWorkerOptions;
+  } = {},
+): Promise<TestApi> {
   const db = openAppDatabase(12);
   const notifier = new MemoryNotifier();
   // The worker has its own pool, as in production: it is another process there.
   const workerDb = openAppDatabase(8);
-  const temporal = await startTestWorker(workerDb, options.messages ?? new LogMessageProvider(testLogger), 'api');
+  const temporal = await startTestWorker(workerDb, options.messages ?? new LogMessageProvider(testLogger), 'api', options.worker);
   const api = createAccountsApi({
     db,
     logger: testLogger,
@@ -49,6 +61,7 @@ export async function startTestApi(options: { throttleRules?: ThrottleRules; mes
       leadFollowUpMs: 60_000,
       reminderOffsetsMs: options.reminderOffsetsMs,
     },
+    billing: options.billing,
   });
   const app = createApp({ logger: testLogger, readinessChecks: {}, routers: [{ path: '/api/v1', router: api.router }] });
   const server = http.createServer(app);

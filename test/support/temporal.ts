@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities, type ActivityDependencies } from '../../activities';
+import { createActivities, type Activities, type ActivityDependencies, type BillingActivityDeps } from '../../activities';
 import type { Database } from '../../data';
 import type { MessageProvider } from '../../platform/messaging';
 import { WORKFLOWS_PATH } from '../../workers';
@@ -22,8 +22,16 @@ export interface TestWorker {
   stop: () => Promise<void>;
 }
 
+export interface TestWorkerOptions {
+  /** Further worker dependencies (recording storage, Twilio voice REST, ...). */
+  extra?: Partial<ActivityDependencies>;
+  billing?: BillingActivityDeps;
+  /** Replaces activities (fault injection: an activity that fails after it committed ...). */
+  wrapActivities?: (activities: Activities) => Activities;
+}
+
 /** A real worker on its own task queue against the test Temporal server, running until stop(). */
-export async function startTestWorker(db: Database, messages: MessageProvider, name: string, extra: Partial<ActivityDependencies> = {}): Promise<TestWorker> {
+export async function startTestWorker(db: Database, messages: MessageProvider, name: string, options: TestWorkerOptions = {}): Promise<TestWorker> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -37,7 +45,9 @@ export async function startTestWorker(db: Database, messages: MessageProvider, n
     namespace,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ db, logger: testLogger, messages, ...extra }),
+    activities: (options.wrapActivities ?? ((activities: Activities) => activities))(
+      createActivities({ db, logger: testLogger, messages, ...options.extra, billing: options.billing }),
+    ),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });

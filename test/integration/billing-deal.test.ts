@@ -1,0 +1,260 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { QueryTypes } from 'sequelize';
+import type { Activities } from '../../activities';
+import { DEV_BILLING_DEPS } from '../../activities/billing';
+import { FakeCardPayments } from '../../devtools/fakes/card-payments-fake';
+import { HttpCardPaymentProvider } from '../../platform/payments/card-provider';
+import type { MessageProvider, OutgoingMessage } from '../../platform/messaging';
+import { ChromiumPdfRenderer } from '../../platform/pdf/renderer';
+import { workflowIds } from '../../temporal-config';
+import { dealQuery, type DealView } from '../../workflows';
+import { Client, createTestBusiness, startTestApi, type TestApi, type TestBusiness } from '../support/accounts';
+import { waitFor } from '../support/wait';
+
+/**
+ * The deal from offer to receipt on the real PostgreSQL, Temporal and worker, with the card
+ * provider's local fake; signing links read from the messages the customer would get.
+ */
+class RecordingMessages implements MessageProvider {
+  readonly name = 'recording';
+  readonly channel = 'sms' as const;
+  readonly sent: OutgoingMessage[] = [];
+  async send(message: OutgoingMessage) {
+    this.sent.push(message);
+    return { providerMessageId: `rec-${this.sent.length}` };
+  }
+  async findSent(message: OutgoingMessage) {
+    return this.sent.some((m) => m.body === message.body && m.to === message.to) ? { providerMessageId: 'rec-found' } : null;
+  }
+  to(phone: string) {
+    return this.sent.filter((m) => m.to === phone);
+  }
+}
+
+const SIGNATURE = `data:image/png;base64,${fs.readFileSync(path.resolve(__dirname, '../fixtures/signature.png')).toString('base64')}`;
+const WEBHOOK_SECRET = 'test-card-webhook-secret-0123456789';
+const LINK = /\/sign\/([0-9a-f-]{36})\?token=([A-Za-z0-9_-]{43})/;
+const CHROMIUM = process.env.PDF_CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+interface Fixture {
+  t: TestApi;
+  biz: TestBusiness;
+  owner: Client;
+  messages: RecordingMessages;
+}
+
+async function setUp(options: { ttlMs: number; remindersMs: number[]; cardUrl?: string; wrap?: (a: Activities) => Activities }): Promise<Fixture> {
+  const messages = new RecordingMessages();
+  const billing = {
+    ...DEV_BILLING_DEPS(),
+    publicBaseUrl: 'http://crm.test',
+    webhookBaseUrl: 'http://set-below',
+    pdf: new ChromiumPdfRenderer(CHROMIUM),
+    card: options.cardUrl ? new HttpCardPaymentProvider(options.cardUrl, 'test-card-key') : null,
+  };
+  const t = await startTestApi({
+    messages,
+    billing: { signingTtlMs: options.ttlMs, reminderOffsetsMs: options.remindersMs, cardWebhookSecret: WEBHOOK_SECRET },
+    worker: {
+      billing,
+      wrapActivities: options.wrap,
+    },
+  });
+  // The card provider posts to the API under test (its port is known only now).
+  billing.webhookBaseUrl = t.base.replace(/\/api\/v1$/, '');
+  const close = t.close;
+  t.close = async () => {
+    await close();
+    await billing.pdf.close();
+  };
+  const biz = await createTestBusiness(t.db, 'Billing Deal Biz');
+  const owner = new Client(t.base);
+  await owner.login(biz.users.owner.email);
+  return { t, biz, owner, messages };
+}
+
+async function offerFor(f: Fixture, title = 'חבילת מיתוג'): Promise<{ offerId: string; phone: string }> {
+  const phone = `+97252${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`;
+  const lead = await f.owner.request<{ lead: { id: string; phone: string } }>('POST', '/leads', { fullName: 'דנה כהן', phone });
+  expect(lead.status).toBe(201);
+  const offer = await f.owner.request<{ offer: { id: string; totalAgorot: number; vatAgorot: number } }>('POST', '/billing/offers', {
+    leadId: lead.body.lead.id,
+    title,
+    lines: [
+      { description: 'עיצוב לוגו', quantity: 1, unitPriceAgorot: 100_000 },
+      { description: 'כרטיסי ביקור', quantity: 2, unitPriceAgorot: 25_000, discountBps: 1000 },
+    ],
+    validUntil: '2031-01-31',
+  });
+  expect(offer.status).toBe(201);
+  expect(offer.body.offer).toMatchObject({ vatAgorot: 26_100, totalAgorot: 171_100 });
+  return { offerId: offer.body.offer.id, phone: lead.body.lead.phone };
+}
+
+async function linkFor(f: Fixture, phone: string): Promise<{ contractId: string; token: string }> {
+  const messages = await waitFor(() => f.messages.to(phone), (list) => list.some((m) => LINK.test(m.body)), 60_000);
+  const match = LINK.exec(messages.find((m) => LINK.test(m.body))!.body)!;
+  return { contractId: match[1]!, token: match[2]! };
+}
+
+const deal = (f: Fixture, offerId: string) => f.t.temporal.client.workflow.getHandle(workflowIds.billingDeal(f.biz.id, offerId));
+const dealView = (f: Fixture, offerId: string) => deal(f, offerId).query(dealQuery).catch(() => null as DealView | null);
+
+async function sign(f: Fixture, contractId: string, token: string) {
+  const anonymous = new Client(f.t.base);
+  const opened = await anonymous.get<{ contract: { documentHash: string; bodyHtml: string } }>(`/billing/signing/${contractId}?token=${token}`);
+  expect(opened.status).toBe(200);
+  expect(opened.body.contract.bodyHtml).toContain('דנה כהן');
+  return anonymous.request('POST', `/billing/signing/${contractId}`, { token, typedName: 'דנה כהן', signaturePng: SIGNATURE, consent: true, documentHash: opened.body.contract.documentHash });
+}
+
+describe('billing deal: offer → contract → signature → invoice → card payment → receipt', () => {
+  let f: Fixture;
+  const card = new FakeCardPayments('test-card-key', WEBHOOK_SECRET);
+
+  beforeAll(async () => {
+    const cardUrl = await card.start();
+    f = await setUp({ ttlMs: 30_000, remindersMs: [3_000], cardUrl });
+  });
+  afterAll(async () => {
+    await f.t.close();
+    await card.stop();
+  });
+
+  it('runs the whole path, refuses the used link, and takes a replayed webhook once and a forged one never', async () => {
+    const { offerId, phone } = await offerFor(f);
+    const sent = await f.owner.request<{ workflowId: string }>('POST', `/billing/offers/${offerId}/send`);
+    expect(sent.status).toBe(202);
+    expect((await f.owner.request('POST', `/billing/offers/${offerId}/send`)).status).toBe(409);
+
+    const { contractId, token } = await linkFor(f, phone);
+    const tokenHashes = await f.t.db.withTenant({ businessId: f.biz.id }, (transaction) =>
+      f.t.db.sequelize.query<{ signing_token_hash: string }>('SELECT signing_token_hash FROM contracts WHERE id = :id', { replacements: { id: contractId }, type: QueryTypes.SELECT, transaction }),
+    );
+    expect(tokenHashes[0]!.signing_token_hash).not.toContain(token);
+    expect((await new Client(f.t.base).get(`/billing/signing/${contractId}?token=${'A'.repeat(43)}`)).status).toBe(404);
+
+    const signed = await sign(f, contractId, token);
+    expect(signed.status).toBe(200);
+    // The link is single use.
+    const anonymous = new Client(f.t.base);
+    anonymous.language = 'en';
+    const reopened = await anonymous.get<{ error: { code: string; message: string } }>(`/billing/signing/${contractId}?token=${token}`);
+    expect(reopened.status).toBe(409);
+    expect(reopened.body.error).toMatchObject({ code: 'signing_already_signed', message: expect.stringMatching(/already signed/) });
+
+    const invoiced = await waitFor(() => dealView(f, offerId), (view) => view?.status === 'invoiced' && view.cardCheckoutUrl !== null, 60_000);
+    expect(invoiced).toMatchObject({ status: 'invoiced', invoiceNumber: 1, totalAgorot: 171_100 });
+    const checkoutId = /\/pay\/(chk_[0-9a-f]+)/.exec(invoiced!.cardCheckoutUrl!)![1]!;
+    expect(card.checkouts.get(checkoutId)!.notifyUrl).toBe(`${f.t.base}/billing/webhooks/card/${f.biz.id}`);
+    expect(card.checkouts.get(checkoutId)!.amount).toBe(171_100);
+    const invoiceMessage = await waitFor(() => f.messages.to(phone), (list) => list.some((m) => m.body.includes('חשבונית')), 30_000);
+    expect(invoiceMessage.some((m) => m.body.includes('חשבונית מס\' 1') && m.body.includes(invoiced!.cardCheckoutUrl!))).toBe(true);
+
+    const forged = await card.complete(checkoutId).then(async (first) => {
+      expect(first).toMatchObject({ status: 200, body: { received: true, duplicate: false } });
+      return card.deliver(first.eventId, { secret: 'not-the-secret' });
+    });
+    expect(forged.status).toBe(403);
+    const replay = await card.deliver(forged.eventId);
+    expect(replay).toMatchObject({ status: 200, body: { duplicate: true } });
+
+    const paid = await waitFor(() => dealView(f, offerId), (view) => view?.status === 'paid', 60_000);
+    expect(paid).toMatchObject({ status: 'paid', paidAgorot: 171_100, receiptNumbers: [1] });
+    expect(await deal(f, offerId).result()).toMatchObject({ status: 'paid' });
+
+    const payments = await f.owner.get<{ payments: Array<{ method: string }> }>('/billing/payments');
+    expect(payments.body.payments).toHaveLength(1);
+    const receipts = await f.owner.get<{ receipts: Array<{ number: number; amountAgorot: number }> }>('/billing/receipts');
+    expect(receipts.body.receipts).toEqual([expect.objectContaining({ number: 1, amountAgorot: 171_100 })]);
+    const offer = await f.owner.get<{ offer: { status: string }; contract: { status: string; hasSignedPdf: boolean } }>(`/billing/offers/${offerId}`);
+    expect(offer.body).toMatchObject({ offer: { status: 'paid' }, contract: { status: 'signed', hasSignedPdf: true } });
+    const pdf = await fetch(`${f.t.base}/billing/contracts/${contractId}/pdf`, { headers: { cookie: f.owner.cookie! } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await waitFor(() => f.messages.to(phone), (list) => list.some((m) => m.body.includes('קבלה')), 30_000)).length).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('reminds while unsigned, then expires the link; an expired link is refused with a clear message', async () => {
+    const { offerId, phone } = await offerFor(f, 'הצעה שתפוג');
+    expect((await f.owner.request('POST', `/billing/offers/${offerId}/send`)).status).toBe(202);
+    const { contractId, token } = await linkFor(f, phone);
+    await waitFor(() => f.messages.to(phone), (list) => list.some((m) => m.body.startsWith('תזכורת')), 60_000);
+    const expired = await waitFor(() => dealView(f, offerId), (view) => view?.status === 'expired', 90_000);
+    expect(expired).toMatchObject({ status: 'expired', remindersSent: 1 });
+    const anonymous = new Client(f.t.base);
+    const refused = await anonymous.get<{ error: { code: string; messages: { he: string } } }>(`/billing/signing/${contractId}?token=${token}`);
+    expect(refused.status).toBe(410);
+    expect(refused.body.error.code).toBe('signing_expired');
+    expect(refused.body.error.messages.he).toMatch(/פג/);
+    expect((await anonymous.request('POST', `/billing/signing/${contractId}`, { token, typedName: 'דנה כהן', signaturePng: SIGNATURE, consent: true, documentHash: 'a'.repeat(64) })).status).toBe(410);
+    expect((await f.owner.get<{ offer: { status: string } }>(`/billing/offers/${offerId}`)).body.offer.status).toBe('expired');
+  }, 180_000);
+
+  it('lets the owner cancel an unsigned deal (the link stops working) but not a signed one; manual payment gets a receipt', async () => {
+    const first = await offerFor(f, 'הצעה לביטול');
+    await f.owner.request('POST', `/billing/offers/${first.offerId}/send`);
+    const cancelledLink = await linkFor(f, first.phone);
+    const cancelled = await f.owner.request<{ status: string }>('POST', `/billing/offers/${first.offerId}/cancel`);
+    expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled' } });
+    expect((await new Client(f.t.base).get(`/billing/signing/${cancelledLink.contractId}?token=${cancelledLink.token}`)).status).toBe(410);
+
+    const second = await offerFor(f, 'הצעה במזומן');
+    await f.owner.request('POST', `/billing/offers/${second.offerId}/send`);
+    const link = await linkFor(f, second.phone);
+    expect((await sign(f, link.contractId, link.token)).status).toBe(200);
+    const invoiced = await waitFor(() => dealView(f, second.offerId), (view) => view?.status === 'invoiced', 60_000);
+    expect((await f.owner.request('POST', `/billing/offers/${second.offerId}/cancel`)).status).toBe(409);
+    const paid = await f.owner.request('POST', `/billing/invoices/${invoiced!.invoiceId}/payments`, { method: 'cash' }, { 'idempotency-key': 'cash-payment-0001' });
+    expect(paid.status).toBe(201);
+    // The same click again records nothing new; a further payment on a paid invoice is refused.
+    expect((await f.owner.request('POST', `/billing/invoices/${invoiced!.invoiceId}/payments`, { method: 'cash' }, { 'idempotency-key': 'cash-payment-0001' })).status).toBe(201);
+    expect((await f.owner.request('POST', `/billing/invoices/${invoiced!.invoiceId}/payments`, { method: 'transfer' })).status).toBe(409);
+    expect(await waitFor(() => dealView(f, second.offerId), (view) => view?.status === 'paid', 60_000)).toMatchObject({ status: 'paid', receiptNumbers: [2] });
+    // Agents see no billing at all.
+    const agent = new Client(f.t.base);
+    await agent.login(f.biz.users.agent.email);
+    expect((await agent.get('/billing/invoices')).status).toBe(403);
+  }, 180_000);
+});
+
+describe('billing deal: a crash between the signature and the invoice', () => {
+  let f: Fixture;
+  let failuresLeft = 1;
+
+  beforeAll(async () => {
+    f = await setUp({
+      ttlMs: 60_000,
+      remindersMs: [],
+      // The first issue commits its invoice, then the activity "crashes" before answering.
+      wrap: (activities) => ({
+        ...activities,
+        issueDealInvoice: async (input) => {
+          const issued = await activities.issueDealInvoice(input);
+          if (failuresLeft > 0) {
+            failuresLeft -= 1;
+            throw new Error('worker crashed after the invoice was committed');
+          }
+          return issued;
+        },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await f.t.close();
+  });
+
+  it('still issues exactly one invoice, numbered without a gap', async () => {
+    const { offerId, phone } = await offerFor(f);
+    await f.owner.request('POST', `/billing/offers/${offerId}/send`);
+    const { contractId, token } = await linkFor(f, phone);
+    expect((await sign(f, contractId, token)).status).toBe(200);
+    const view = await waitFor(() => dealView(f, offerId), (v) => v?.status === 'invoiced', 90_000);
+    expect(failuresLeft).toBe(0);
+    expect(view).toMatchObject({ status: 'invoiced', invoiceNumber: 1 });
+    const invoices = await f.owner.get<{ invoices: Array<{ number: number; offerId: string }> }>('/billing/invoices');
+    expect(invoices.body.invoices.map((i) => [i.number, i.offerId])).toEqual([[1, offerId]]);
+  }, 180_000);
+});
