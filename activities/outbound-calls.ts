@@ -78,8 +78,18 @@ export function createOutboundCallActivities({ db, twilioVoice, publicBaseUrl }:
           throw error;
         }
       }
-      await db.withTenant({ businessId: input.businessId }, () => Call.update({ callSid: sid, status: 'queued' }, { where: { id: call.id } }));
-      return placed(sid);
+      await db.withTenant({ businessId: input.businessId }, async (transaction) => {
+        // Twilio's first status callback may have come before this answer and stored the call under its sid:
+        // keep our row (key, lead) and take the status it recorded.
+        const early = await Call.findOne({ where: { callSid: sid }, transaction });
+        if (early && early.id !== call.id) {
+          await early.destroy({ transaction });
+          await Call.update({ callSid: sid, status: early.status, endedAt: early.endedAt, durationSeconds: early.durationSeconds }, { where: { id: call.id }, transaction });
+          return;
+        }
+        await Call.update({ callSid: sid, status: 'queued' }, { where: { id: call.id }, transaction });
+      });
+      return placed(sid!);
     },
   };
 }

@@ -317,6 +317,9 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
   });
   const held = callers.filter((c) => c.socket.readyState === 1).length;
   for (const caller of callers) caller.stop();
+  // Ours closes the stream on `stop`; the reference sample leaves it open, so hang up after a moment.
+  await Promise.race([Promise.all(callers.map((c) => c.closed)), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+  for (const caller of callers) caller.close();
   await Promise.all(callers.map((c) => c.closed));
   await service.stop();
   await fake.close();

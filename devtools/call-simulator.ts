@@ -75,6 +75,12 @@ export function parseConnectTwiml(xml: string): { streamUrl: string; parameters:
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A tool's result as the workflow keeps it, without its long `summary` copy. */
+function shortResult(result: Record<string, unknown> | undefined): string {
+  const { summary: _summary, ...kept } = result ?? {};
+  return JSON.stringify(kept);
+}
+
 export async function simulateCall(options: SimulateOptions): Promise<SimulatedCall> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const pauseMs = options.pauseAfterSpeechMs ?? 1_200;
@@ -124,7 +130,7 @@ export async function simulateCall(options: SimulateOptions): Promise<SimulatedC
     if (!view) return;
     for (const turn of view.transcript.slice(shownTurns)) print(`${turn.role === 'caller' ? 'מתקשר / caller   ' : turn.role === 'assistant' ? 'עוזר / assistant ' : 'מקשים / keypad  '}: ${turn.text}`);
     shownTurns = view.transcript.length;
-    for (const tool of view.toolCalls.slice(shownTools)) print(`  tool ${tool.name}(${JSON.stringify(tool.args ?? {})}) → ${tool.ok ? 'ok' : 'failed'} ${JSON.stringify(tool.result ?? {})}`);
+    for (const tool of view.toolCalls.slice(shownTools)) print(`  tool ${tool.name}(${JSON.stringify(tool.args ?? {})}) → ${tool.ok ? 'ok' : 'failed'} ${shortResult(tool.result)}`);
     shownTools = view.toolCalls.length;
   };
   let following = true;
@@ -171,7 +177,7 @@ export async function simulateCall(options: SimulateOptions): Promise<SimulatedC
   await follower;
   view = result;
   for (const turn of result.transcript.slice(shownTurns)) print(`${turn.role === 'caller' ? 'מתקשר / caller   ' : turn.role === 'assistant' ? 'עוזר / assistant ' : 'מקשים / keypad  '}: ${turn.text}`);
-  for (const tool of result.toolCalls.slice(shownTools)) print(`  tool ${tool.name}(${JSON.stringify(tool.args ?? {})}) → ${tool.ok ? 'ok' : 'failed'} ${JSON.stringify(tool.result ?? {})}`);
+  for (const tool of result.toolCalls.slice(shownTools)) print(`  tool ${tool.name}(${JSON.stringify(tool.args ?? {})}) → ${tool.ok ? 'ok' : 'failed'} ${shortResult(tool.result)}`);
   const booking = result.toolCalls.find((tool) => tool.name === 'book_appointment' && tool.result?.booked === true);
   print('');
   print(`ended: ${result.ended?.reason ?? '?'}   outcome recorded on the call`);

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { type SignalDefinition } from '@temporalio/common';
 import { OUTBOUND_CALL_REFUSED, type PlacedOutboundCall } from '../activities';
 import { ID_POLICIES, workflowIds } from '../temporal-config';
@@ -38,7 +38,8 @@ export type OutboundCallOutcome =
 export async function placeOutboundCall(client: Client, options: { taskQueue: string; input: OutboundCallInput }): Promise<OutboundCallOutcome> {
   const workflowId = workflowIds.outboundCall(options.input.businessId, options.input.idempotencyKey);
   try {
-    const handle = await client.workflow.start(outboundCall, { workflowId, taskQueue: options.taskQueue, args: [options.input], ...ID_POLICIES.outboundCall }).catch(async (error: unknown) => {
+    // Bounded: without a worker the caller hears "unavailable" after a minute instead of waiting forever.
+    const handle = await client.workflow.start(outboundCall, { workflowId, taskQueue: options.taskQueue, args: [options.input], workflowExecutionTimeout: '1 minute', ...ID_POLICIES.outboundCall }).catch(async (error: unknown) => {
       if ((error as { name?: string }).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
       return client.workflow.getHandle<typeof outboundCall>(workflowId);
     });
@@ -49,6 +50,7 @@ export async function placeOutboundCall(client: Client, options: { taskQueue: st
       const details = (failure.details?.[0] ?? {}) as { reason?: string };
       return { kind: 'refused', reason: details.reason ?? 'refused', message: failure.message };
     }
+    if (error instanceof WorkflowFailedError) return { kind: 'refused', reason: 'unavailable', message: error.message };
     throw error;
   }
 }

@@ -76,12 +76,13 @@ export const ID_POLICIES = {
    */
   crmReminder: { workflowIdReusePolicy: 'ALLOW_DUPLICATE' },
   /**
-   * Recording copy and outbound call: the id is the recording sid or the caller's idempotency key.
+   * Recording copy: the id is the recording sid.
    * A replay while it runs attaches to it (USE_EXISTING); after it closed the id is never reused
    * (REJECT_DUPLICATE) and the caller answers from the stored row.
    */
   callRecording: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' },
-  outboundCall: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' },
+  /** As above, except that a run that failed or timed out (no worker) may be retried under the same key. */
+  outboundCall: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' },
   /** Call transfer: a repeat while it runs joins it; later ones may run again (the activity sends the redirect once per call). */
   callTransfer: { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE' },
   /**

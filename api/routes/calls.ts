@@ -15,6 +15,7 @@ const REFUSALS: Record<string, { he: string; en: string }> = {
   invalid_number: { he: 'המספר לחיוג אינו תקין', en: 'The number to call is not valid' },
   twilio_refused: { he: 'ספק הטלפוניה סירב לחייג למספר הזה', en: 'The telephony provider refused to dial this number' },
   not_configured: { he: 'שיחות יוצאות אינן מוגדרות בשרת (Twilio)', en: 'Outbound calls are not configured on this server (Twilio)' },
+  unavailable: { he: 'לא ניתן לחייג כרגע; נסו שוב בעוד כמה דקות', en: 'Calls cannot be placed right now; try again in a few minutes' },
 };
 
 export const callSummarySchema = z.object({

@@ -41,6 +41,8 @@ export class FakeTwilioRest {
   readonly messages: FakeTwilioMessage[] = [];
   readonly calls: FakeTwilioCall[] = [];
   readonly recordings = new Map<string, FakeTwilioRecording>();
+  /** Runs after a call is created and before the answer goes back (a status callback that overtakes the answer). */
+  beforeCallAnswer: ((call: FakeTwilioCall) => Promise<void>) | null = null;
   /** Live-call updates (POST /Calls/{sid}.json): the TwiML each call was redirected to. */
   readonly callUpdates: Array<{ sid: string; twiml: string }> = [];
   private server: http.Server | null = null;
@@ -162,6 +164,7 @@ export class FakeTwilioRest {
     if (failure) return this.answer(res, failure, { code: 20500, message: 'Internal Server Error', status: failure });
     const call: FakeTwilioCall = { sid: `CA${randomBytes(16).toString('hex')}`, accountSid, to, from, url: target, statusCallback: form.get('StatusCallback'), dateCreated: new Date().toUTCString() };
     this.calls.push(call);
+    await this.beforeCallAnswer?.(call);
     return this.answer(res, 201, callResource(call));
   }
 

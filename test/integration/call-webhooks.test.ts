@@ -181,6 +181,19 @@ describe('Twilio status and recording webhooks, recordings and outbound calls', 
     expect(dialed).toEqual([expect.objectContaining({ from: businessNumber, url: `${PUBLIC_BASE_URL}${TWILIO_VOICE_PATH}`, statusCallback: `${PUBLIC_BASE_URL}${TWILIO_STATUS_PATH}` })]);
     expect(await callRow(placed.callSid)).toMatchObject({ direction: 'outbound', fromE164: businessNumber, toE164: '+972529998877', idempotencyKey: key });
 
+    // Twilio's first status callback overtakes its answer to the create: one row, ours, with that status.
+    fakeTwilio.beforeCallAnswer = async (call) => {
+      const early = await post(TWILIO_STATUS_PATH, { AccountSid: ACCOUNT_SID, CallSid: call.sid, From: call.from, To: call.to, Direction: 'outbound-api', CallStatus: 'initiated' });
+      expect(early.status).toBe(200);
+    };
+    try {
+      const raced = await temporal.client.workflow.execute(outboundCall, { workflowId: workflowIds.outboundCall(businessId, `race-${Date.now()}`), taskQueue: temporal.taskQueue, args: [{ businessId, idempotencyKey: `race-${Date.now()}`, to: '052-999-6655' }] });
+      const rows = await db.withTenant({ businessId }, () => Call.findAll({ where: { callSid: raced.callSid } }));
+      expect(rows.map((row) => [row.id, row.status, row.direction])).toEqual([[raced.callId, 'initiated', 'outbound']]);
+    } finally {
+      fakeTwilio.beforeCallAnswer = null;
+    }
+
     const answered = { AccountSid: ACCOUNT_SID, CallSid: placed.callSid, From: businessNumber, To: '+972529998877', Direction: 'outbound-api', CallStatus: 'in-progress' };
     const xml = await (await post(TWILIO_VOICE_PATH, answered)).text();
     expect(xml).toContain('<Connect><Stream');
