@@ -52,6 +52,18 @@ export const variables = defineEnvVars({
 		description: 'Follow-up delay of the lead capture workflow (minutes), as in the API.',
 		schema: (value) => positiveInteger('LEAD_FOLLOW_UP_MINUTES', value, 24 * 60)
 	},
+	BILLING_SIGNING_LINK_HOURS: {
+		description: 'How long a contract signing link works (hours), as in the API.',
+		schema: (value) => positiveInteger('BILLING_SIGNING_LINK_HOURS', value, 7 * 24)
+	},
+	BILLING_REMINDER_HOURS: {
+		description: 'Reminders to sign, in hours after sending (comma-separated), as in the API.',
+		schema: (value) => {
+			const text = value || '48,120';
+			if (!/^\s*\d+(\s*,\s*\d+)*\s*$/.test(text)) throw new Error(`BILLING_REMINDER_HOURS must be comma-separated hours, got "${text}"`);
+			return text.split(',').map((hours) => Number(hours.trim()));
+		}
+	},
 	LOG_LEVEL: {
 		description: 'pino level: trace, debug, info, warn, error, fatal or silent.',
 		schema: (value) => {
