@@ -128,7 +128,8 @@ withChromium('billing in the browser', () => {
     await customer.locator('input[name=consent]').check();
     await customer.getByRole('button', { name: 'חתימה', exact: true }).click();
     await customer.getByText('יש לחתום בתיבה.').waitFor();
-    const pad = customer.locator('canvas.signature-pad');
+    const pad = customer.locator('canvas.signature-pad[data-ready="true"]');
+    await pad.waitFor();
     const box = (await pad.boundingBox())!;
     await customer.mouse.move(box.x + 20, box.y + box.height / 2);
     await customer.mouse.down();
@@ -157,5 +158,9 @@ withChromium('billing in the browser', () => {
     expect(await waitFor(() => handle.query(dealQuery), (view) => view.status === 'paid', 60_000)).toMatchObject({ status: 'paid', receiptNumbers: [1] });
     await owner.goto('/billing');
     await owner.screenshot({ path: path.join(SHOTS, 'web-billing-paid.he.png'), fullPage: true });
+    // The lead page shows the deal's status.
+    const leadId = await db.withTenant({ businessId: biz.id }, async () => (await Lead.findOne({ rejectOnEmpty: true })).id);
+    await owner.goto(`/leads/${leadId}`);
+    await owner.locator('.lead-billing').getByText('שולם').waitFor();
   }, 300_000);
 });
