@@ -72,8 +72,8 @@ export function createAccountsApi(options: AccountsApiOptions): AccountsApi {
     ...appointmentRoutes(options.booking),
     ...leadRoutes(options.booking),
     ...taskRoutes(options.booking),
-    ...billingOfferRoutes({ ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
-    ...billingDocumentRoutes({ ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
+    ...billingOfferRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
+    ...billingDocumentRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
     ...billingPublicRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
     defineRoute({
       id: 'openapi',
