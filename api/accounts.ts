@@ -79,8 +79,8 @@ export function createAccountsApi(options: AccountsApiOptions): AccountsApi {
     ...taskRoutes(options.booking),
     ...callRoutes({ ...options.booking, recordings: options.recordings }),
     ...assistantRoutes(),
-    ...billingOfferRoutes({ ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
-    ...billingDocumentRoutes({ ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
+    ...billingOfferRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
+    ...billingDocumentRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
     ...billingPublicRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
     defineRoute({
       id: 'openapi',

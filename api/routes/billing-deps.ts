@@ -1,5 +1,7 @@
 import { type BillingInputError } from '../../domain/billing/money';
 import { HttpError } from '../http/errors';
+import type { TenantIdentity } from '../../data';
+import type { RequestAuth } from '../auth/context';
 import type { BookingDeps } from './booking-deps';
 
 /** Timers and secrets of the billing routes (from BILLING_* in platform/config.ts). */
@@ -52,4 +54,9 @@ export const BILLING_MESSAGES = {
 /** Money rules refused a value: a 400 naming the field, in both languages. */
 export function billingInputHttpError(error: BillingInputError): HttpError {
   return new HttpError(400, 'validation_failed', error.messages.en, { [error.field]: [error.messages.he, error.messages.en] });
+}
+
+/** The identity a route's own tenant transactions record (as the registry's would). */
+export function identityOf(auth: RequestAuth, businessId: string, requestId: string): TenantIdentity {
+  return { businessId, actorUserId: auth.via === 'session' ? auth.userId : null, impersonatorUserId: auth.impersonatorUserId ?? null, requestId };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { requirePermission } from '../../domain/policy';
 import { unknownPlaceholders } from '../../domain/billing/contract-template';
@@ -9,7 +8,6 @@ import {
   findContract,
   findTemplate,
   issueCreditNote,
-  issueReceipt,
   listContracts,
   listInvoices,
   listPayments,
@@ -17,16 +15,16 @@ import {
   listTemplates,
   lockInvoice,
   paidAgorotOf,
-  recordPayment,
   saveTemplate,
   signedPdfOf,
   type ContractRecord,
   type InvoiceRecord,
   type TemplateRecord,
 } from '../../data/billing';
-import { signalPaymentRecorded } from '../../orchestration';
+import { recordManualPayment } from '../../orchestration';
+import type { Database } from '../../data';
 import { HttpError } from '../http/errors';
-import { BILLING_MESSAGES as M, type BillingDeps } from './billing-deps';
+import { BILLING_MESSAGES as M, identityOf, type BillingDeps } from './billing-deps';
 import { LocalizedHttpError, defineRoute, notFound, uuidParam, type AnyRoute } from './registry';
 
 const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(200) });
@@ -57,7 +55,7 @@ const contractDto = (contract: ContractRecord) => ({
 const invoiceDto = (invoice: InvoiceRecord) => invoice;
 
 /** Contracts, invoices, payments, receipts and contract templates: the owner's billing records. */
-export function billingDocumentRoutes(deps: BillingDeps): AnyRoute[] {
+export function billingDocumentRoutes(db: Database, deps: BillingDeps): AnyRoute[] {
   return [
     defineRoute({
       id: 'billing.contracts.list',
@@ -124,43 +122,32 @@ export function billingDocumentRoutes(deps: BillingDeps): AnyRoute[] {
       }),
       tenantTransaction: 'on-demand',
       response: { status: 201, description: 'Recorded' },
-      handler: async ({ auth, params, body, businessId, inTenant, req }) => {
+      handler: async ({ auth, params, body, businessId, req }) => {
         requirePermission(auth, 'billing.write');
         const headerKey = req.header('idempotency-key');
         if (headerKey !== undefined && !/^[A-Za-z0-9._:-]{8,200}$/.test(headerKey)) {
           throw new HttpError(400, 'validation_failed', 'Invalid Idempotency-Key', { 'Idempotency-Key': ['8–200 characters: letters, digits, . _ : -'] });
         }
-        const { payment, invoice } = await inTenant(async () => {
-          const locked = await lockInvoice(params.id);
-          if (!locked) throw notFound(M.invoiceNotFound);
-          if (locked.series !== 'invoice') throw new LocalizedHttpError(409, 'not_an_invoice', M.notAnInvoice);
-          if (await creditNoteOf(locked.id)) throw new LocalizedHttpError(409, 'invoice_credited', M.credited);
-          const idempotencyKey = `manual/${locked.id}/${headerKey ?? randomUUID()}`;
-          const remaining = locked.totalAgorot - (await paidAgorotOf(locked.id));
-          const amount = body.amountAgorot ?? remaining;
-          const recorded = await recordPayment({
-            invoiceId: locked.id,
-            provider: 'manual',
-            method: body.method,
-            amountAgorot: Math.max(amount, 1),
-            idempotencyKey,
-            providerReference: body.reference ?? null,
-            note: body.note ?? null,
-            recordedByUserId: auth.via === 'session' ? auth.userId : null,
-          }).then(async (result) => {
-            // A replay of the same key answers with the first payment; a new one must fit the balance.
-            if (result.created && remaining <= 0) throw new LocalizedHttpError(409, 'invoice_paid', M.alreadyPaid);
-            if (result.created && amount > remaining) {
-              throw new HttpError(400, 'validation_failed', M.overpaid.en, { amountAgorot: [M.overpaid.he, M.overpaid.en] });
-            }
-            return result;
-          });
-          return { payment: recorded.payment, invoice: locked };
+        const outcome = await recordManualPayment(db, deps.temporal, identityOf(auth, businessId, req.requestId), params.id, {
+          ...body,
+          idempotencyKey: headerKey,
+          recordedByUserId: auth.via === 'session' ? auth.userId : null,
         });
-        const signalled = invoice.offerId ? await signalPaymentRecorded(deps.temporal, businessId, invoice.offerId, payment.id) : false;
-        // No running deal (an invoice outside the workflow, or a closed one): the receipt is issued here.
-        if (!signalled) await inTenant(() => issueReceipt(payment.id));
-        return { status: 201, body: { payment } };
+        if (!outcome.ok) {
+          switch (outcome.reason) {
+            case 'not_found':
+              throw notFound(M.invoiceNotFound);
+            case 'not_an_invoice':
+              throw new LocalizedHttpError(409, 'not_an_invoice', M.notAnInvoice);
+            case 'credited':
+              throw new LocalizedHttpError(409, 'invoice_credited', M.credited);
+            case 'paid':
+              throw new LocalizedHttpError(409, 'invoice_paid', M.alreadyPaid);
+            case 'overpaid':
+              throw new HttpError(400, 'validation_failed', M.overpaid.en, { amountAgorot: [M.overpaid.he, M.overpaid.en] });
+          }
+        }
+        return { status: outcome.created ? 201 : 200, body: { payment: outcome.payment } };
       },
     }),
     defineRoute({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requirePermission } from '../../domain/policy';
 import { BillingInputError, ISRAELI_VAT_RATE_BPS, computeTotals } from '../../domain/billing/money';
-import { Business, Lead } from '../../data';
+import { Business, Lead, type Database } from '../../data';
 import {
   OFFER_STATUSES,
   createOffer,
@@ -11,15 +11,13 @@ import {
   findTemplate,
   listOffers,
   replaceDraftOffer,
-  setOfferStatus,
-  setOfferWorkflow,
   type OfferInput,
   type OfferRecord,
 } from '../../data/billing';
-import { billingDealView, cancelBillingDeal, startBillingDeal } from '../../orchestration';
+import { billingDealView, cancelOffer, sendOffer } from '../../orchestration';
 import { workflowIds } from '../../temporal-config';
 import { historyUrl } from './booking-deps';
-import { BILLING_MESSAGES as M, billingInputHttpError, type BillingDeps } from './billing-deps';
+import { BILLING_MESSAGES as M, billingInputHttpError, identityOf, type BillingDeps } from './billing-deps';
 import { LocalizedHttpError, defineRoute, notFound, uuidParam, type AnyRoute } from './registry';
 
 const lineSchema = z.strictObject({
@@ -86,7 +84,7 @@ const offerDto = z.object({
   workflowUrl: z.string().nullable(),
 });
 
-export function billingOfferRoutes(deps: BillingDeps): AnyRoute[] {
+export function billingOfferRoutes(db: Database, deps: BillingDeps): AnyRoute[] {
   const toDto = (offer: OfferRecord): z.infer<typeof offerDto> => {
     const { workflowId, ...rest } = offer;
     return { ...rest, workflowUrl: historyUrl(deps, workflowId) };
@@ -225,25 +223,14 @@ export function billingOfferRoutes(deps: BillingDeps): AnyRoute[] {
       params: uuidParam,
       tenantTransaction: 'on-demand',
       response: { status: 202, description: 'The deal started' },
-      handler: async ({ auth, params, businessId, inTenant }) => {
+      handler: async ({ auth, params, businessId, req }) => {
         requirePermission(auth, 'billing.write');
-        const offer = await inTenant(async () => {
-          const row = await findOffer(params.id);
-          if (!row) throw notFound(M.offerNotFound);
-          if (row.status !== 'draft') throw new LocalizedHttpError(409, 'offer_already_sent', M.alreadySent);
-          const lead = await Lead.findByPk(row.leadId);
-          if (!lead?.phoneE164) throw new LocalizedHttpError(422, 'lead_without_phone', M.noPhone);
-          return row;
-        });
-        const { workflowId } = await startBillingDeal(deps.temporal, deps.taskQueue, {
-          businessId,
-          offerId: offer.id,
-          leadId: offer.leadId,
-          signingTtlMs: deps.billing.signingTtlMs,
-          reminderOffsetsMs: deps.billing.reminderOffsetsMs,
-        });
-        await inTenant(() => setOfferWorkflow(offer.id, workflowId));
-        return { status: 202, body: { workflowId, workflowUrl: historyUrl(deps, workflowId) } };
+        const outcome = await sendOffer(db, deps.temporal, deps.taskQueue, identityOf(auth, businessId, req.requestId), params.id, deps.billing);
+        if (!outcome.ok) {
+          if (outcome.reason === 'not_found') throw notFound(M.offerNotFound);
+          throw outcome.reason === 'no_phone' ? new LocalizedHttpError(422, 'lead_without_phone', M.noPhone) : new LocalizedHttpError(409, 'offer_already_sent', M.alreadySent);
+        }
+        return { status: 202, body: { workflowId: outcome.workflowId, workflowUrl: historyUrl(deps, outcome.workflowId) } };
       },
     }),
     defineRoute({
@@ -255,24 +242,16 @@ export function billingOfferRoutes(deps: BillingDeps): AnyRoute[] {
       scope: 'tenant',
       params: uuidParam,
       tenantTransaction: 'on-demand',
-      handler: async ({ auth, params, businessId, inTenant }) => {
+      handler: async ({ auth, params, businessId, req }) => {
         requirePermission(auth, 'billing.write');
-        const offer = await inTenant(async () => {
-          const row = await findOffer(params.id);
-          if (!row) throw notFound(M.offerNotFound);
-          // A draft has no workflow yet: cancelling it is a status change.
-          if (row.status === 'draft') await setOfferStatus(row.id, 'cancelled', ['draft']);
-          return row;
-        });
-        if (offer.status === 'draft') return { body: { status: 'cancelled' } };
-        if (['signed', 'invoiced', 'paid'].includes(offer.status)) throw new LocalizedHttpError(409, 'deal_not_cancellable', M.notCancellable);
-        const outcome = await cancelBillingDeal(deps.temporal, businessId, offer.id);
+        const outcome = await cancelOffer(db, deps.temporal, identityOf(auth, businessId, req.requestId), params.id);
         if (!outcome.ok) {
+          if (outcome.reason === 'not_found') throw notFound(M.offerNotFound);
           throw outcome.reason === 'not_cancellable'
             ? new LocalizedHttpError(409, 'deal_not_cancellable', M.notCancellable)
             : new LocalizedHttpError(409, 'deal_closed', M.alreadyClosed);
         }
-        return { body: { status: outcome.view.status, workflowUrl: historyUrl(deps, workflowIds.billingDeal(businessId, offer.id)) } };
+        return { body: { status: outcome.status, workflowUrl: historyUrl(deps, workflowIds.billingDeal(businessId, params.id)) } };
       },
     }),
   ];

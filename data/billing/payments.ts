@@ -92,3 +92,8 @@ export async function rememberWebhookEvent(provider: string, eventId: string, pa
   );
   return rows.length > 0;
 }
+
+export async function findPaymentByKey(idempotencyKey: string): Promise<PaymentRecord | null> {
+  const row = await selectOne<Record<string, unknown>>(`SELECT ${COLUMNS} FROM payments WHERE idempotency_key = :idempotencyKey`, { idempotencyKey });
+  return row ? toPayment(row) : null;
+}

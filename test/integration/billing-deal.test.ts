@@ -210,7 +210,9 @@ describe('billing deal: offer → contract → signature → invoice → card pa
     const paid = await f.owner.request('POST', `/billing/invoices/${invoiced!.invoiceId}/payments`, { method: 'cash' }, { 'idempotency-key': 'cash-payment-0001' });
     expect(paid.status).toBe(201);
     // The same click again records nothing new; a further payment on a paid invoice is refused.
-    expect((await f.owner.request('POST', `/billing/invoices/${invoiced!.invoiceId}/payments`, { method: 'cash' }, { 'idempotency-key': 'cash-payment-0001' })).status).toBe(201);
+    const again = await f.owner.request<{ payment: { id: string } }>('POST', `/billing/invoices/${invoiced!.invoiceId}/payments`, { method: 'cash' }, { 'idempotency-key': 'cash-payment-0001' });
+    expect(again.status).toBe(200);
+    expect(again.body.payment.id).toBe((paid.body as { payment: { id: string } }).payment.id);
     expect((await f.owner.request('POST', `/billing/invoices/${invoiced!.invoiceId}/payments`, { method: 'transfer' })).status).toBe(409);
     expect(await waitFor(() => dealView(f, second.offerId), (view) => view?.status === 'paid', 60_000)).toMatchObject({ status: 'paid', receiptNumbers: [2] });
     // Agents see no billing at all.

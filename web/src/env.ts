@@ -69,6 +69,18 @@ export const variables = defineEnvVars({
 	RECORDING_S3_REGION: { description: 'Region the S3 signature names.', schema: (value) => value || 'us-east-1' },
 	RECORDING_S3_ACCESS_KEY_ID: { description: 'Access key id for the recordings bucket.', schema: (value) => value || undefined },
 	RECORDING_S3_SECRET_ACCESS_KEY: { description: 'Secret of that access key.', schema: (value) => value || undefined },
+	BILLING_SIGNING_LINK_HOURS: {
+		description: 'How long a contract signing link works (hours), as in the API.',
+		schema: (value) => positiveInteger('BILLING_SIGNING_LINK_HOURS', value, 7 * 24)
+	},
+	BILLING_REMINDER_HOURS: {
+		description: 'Reminders to sign, in hours after sending (comma-separated), as in the API.',
+		schema: (value) => {
+			const text = value || '48,120';
+			if (!/^\s*\d+(\s*,\s*\d+)*\s*$/.test(text)) throw new Error(`BILLING_REMINDER_HOURS must be comma-separated hours, got "${text}"`);
+			return text.split(',').map((hours) => Number(hours.trim()));
+		}
+	},
 	LOG_LEVEL: {
 		description: 'pino level: trace, debug, info, warn, error, fatal or silent.',
 		schema: (value) => {

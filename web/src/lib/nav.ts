@@ -19,7 +19,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
 	{ id: 'tasks', href: '/tasks', available: false },
 	{ id: 'calls', href: '/calls', available: true },
 	{ id: 'whatsapp', href: '/whatsapp', available: false },
-	{ id: 'billing', href: '/billing', available: false, permission: 'billing.manage' },
+	{ id: 'billing', href: '/billing', available: true, permission: 'billing.manage' },
 	{ id: 'settings', href: '/settings', available: false, permission: 'settings.read' },
 	{ id: 'aiSettings', href: '/ai-settings', available: true, permission: 'settings.read' },
 	{ id: 'users', href: '/users', available: false, permission: 'user.list' },

@@ -9,6 +9,7 @@ import { businessTimeZone } from '$lib/server/business';
 import { db } from '$lib/server/db';
 import { fieldErrors, formValues, isUuid } from '$lib/server/forms';
 import { appointmentWorkflowUrl, leadWorkflowUrl, statusOptions, toLeadRow } from '$lib/server/leads';
+import { leadBilling } from '$lib/server/billing';
 import type { Actions, PageServerLoad } from './$types';
 
 type TimelineEntry =
@@ -59,7 +60,8 @@ export const load: PageServerLoad = async ({ params }) => {
 		workflowUrl: leadWorkflowUrl(found.lead.businessId, found.lead.phoneE164),
 		statuses: found.statuses,
 		timeZone: found.timeZone,
-		timeline
+		timeline,
+		billing: await leadBilling(auth, found.lead.id)
 	};
 };
 

@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEV_BILLING_DEPS } from '../../activities/billing';
+import { Lead, type Database } from '../../data';
+import type { MessageProvider, OutgoingMessage } from '../../platform/messaging';
+import { ChromiumPdfRenderer } from '../../platform/pdf/renderer';
+import { workflowIds } from '../../temporal-config';
+import { dealQuery } from '../../workflows';
+import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support/accounts';
+import { openAppDatabase, testEnv } from '../support/infra';
+import { startTestWorker, type TestWorker } from '../support/temporal';
+import { waitFor } from '../support/wait';
+import { startWebDevServer, type WebServer } from '../support/web-server';
+
+/**
+ * Billing in the CRM and the customer's signing page, in the real browser: the owner creates an
+ * offer and sends it, the customer opens the link from the message, draws a signature, types a
+ * name, consents and signs; the owner then sees the invoice and marks it paid. Screenshots of
+ * both languages go to .screenshots/billing/ (git-ignored).
+ */
+const CHROMIUM = process.env.PDF_CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '../../.screenshots/billing');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const LINK = /(\/sign\/[0-9a-f-]{36}\?token=[A-Za-z0-9_-]{43})/;
+const withChromium = fs.existsSync(CHROMIUM) ? describe : describe.skip;
+
+class RecordingMessages implements MessageProvider {
+  readonly name = 'recording';
+  readonly channel = 'sms' as const;
+  readonly sent: OutgoingMessage[] = [];
+  async send(message: OutgoingMessage) {
+    this.sent.push(message);
+    return { providerMessageId: `rec-${this.sent.length}` };
+  }
+  async findSent() {
+    return null;
+  }
+}
+
+withChromium('billing in the browser', () => {
+  let db: Database;
+  let workerDb: Database;
+  let worker: TestWorker;
+  let web: WebServer;
+  let browser: Browser;
+  let biz: TestBusiness;
+  const messages = new RecordingMessages();
+  const billing = { ...DEV_BILLING_DEPS(), pdf: new ChromiumPdfRenderer(CHROMIUM) };
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    db = openAppDatabase(4);
+    workerDb = openAppDatabase(6);
+    worker = await startTestWorker(workerDb, messages, 'billing-web', { billing });
+    biz = await createTestBusiness(db, 'Browser billing');
+    await db.withTenant({ businessId: biz.id }, () => Lead.create({ businessId: biz.id, fullName: 'דנה כהן', phoneE164: '+972501112233', source: 'crm' }));
+    web = await startWebDevServer({
+      DATABASE_URL: testEnv('TEST_DATABASE_URL'),
+      TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
+      TEMPORAL_NAMESPACE: testEnv('TEST_TEMPORAL_NAMESPACE'),
+      TEMPORAL_TASK_QUEUE: worker.taskQueue,
+      TEMPORAL_UI_URL: 'http://temporal-ui.test',
+      SESSION_SECRET: 'billing-web-test-secret',
+      LOG_LEVEL: 'warn',
+    });
+    billing.publicBaseUrl = web.baseUrl;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await worker?.stop();
+    await billing.pdf.close();
+    await workerDb?.close();
+    await db?.close();
+  });
+
+  async function newPage(locale: 'he' | 'en' = 'he'): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, baseURL: web.baseUrl });
+    if (locale === 'en') await context.addCookies([{ name: 'lang', value: 'en', url: web.baseUrl }]);
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    const goto = page.goto.bind(page);
+    page.goto = (url, options) => goto(url, { waitUntil: 'networkidle', ...options });
+    return page;
+  }
+
+  it('owner creates and sends an offer; the customer signs with a drawn signature; the owner marks the invoice paid', async () => {
+    const owner = await newPage();
+    await owner.goto('/login');
+    await owner.locator('#email').fill(biz.users.owner.email);
+    await owner.locator('#password').fill(TEST_PASSWORD);
+    await Promise.all([owner.waitForURL(/\/dashboard$/), owner.locator('form button[type=submit]').last().click()]);
+
+    await owner.goto('/billing/offers/new');
+    await owner.locator('#title').fill('חבילת מיתוג');
+    await owner.locator('input[name=description-0]').fill('עיצוב לוגו');
+    await owner.locator('input[name=quantity-0]').fill('1');
+    await owner.locator('input[name=price-0]').fill('1500');
+    await owner.locator('input[name=description-1]').fill('כרטיסי ביקור');
+    await owner.locator('input[name=quantity-1]').fill('2');
+    await owner.locator('input[name=price-1]').fill('250.50');
+    await owner.locator('input[name=discount-1]').fill('10');
+    await Promise.all([owner.waitForURL(/\/billing\?created=1$/), owner.locator('form.offer-form button[type=submit]').click()]);
+    await owner.getByText(/2,302\.06/).first().waitFor();
+    await owner.screenshot({ path: path.join(SHOTS, 'web-billing-offer.he.png'), fullPage: true });
+    await owner.getByRole('button', { name: 'שליחה לחתימה' }).click();
+    await owner.getByRole('status').waitFor();
+
+    const linkMessage = await waitFor(() => messages.sent.find((m) => LINK.test(m.body)), (m) => m !== undefined, 60_000);
+    const link = LINK.exec(linkMessage!.body)![1]!;
+
+    for (const locale of ['en', 'he'] as const) {
+      const preview = await newPage(locale);
+      await preview.goto(link);
+      await preview.screenshot({ path: path.join(SHOTS, `web-sign-page.${locale}.png`), fullPage: true });
+      await preview.context().close();
+    }
+
+    const customer = await newPage();
+    await customer.goto(link);
+    expect(await customer.locator('article.contract').getAttribute('dir')).toBe('rtl');
+    expect(await customer.locator('nav').count()).toBe(0);
+    // Submitting without a signature is refused with the field message.
+    await customer.locator('#typedName').fill('דנה כהן');
+    await customer.locator('input[name=consent]').check();
+    await customer.getByRole('button', { name: 'חתימה', exact: true }).click();
+    await customer.getByText('יש לחתום בתיבה.').waitFor();
+    const pad = customer.locator('canvas.signature-pad[data-ready="true"]');
+    await pad.waitFor();
+    const box = (await pad.boundingBox())!;
+    await customer.mouse.move(box.x + 20, box.y + box.height / 2);
+    await customer.mouse.down();
+    for (let step = 1; step <= 20; step += 1) {
+      await customer.mouse.move(box.x + 20 + step * ((box.width - 40) / 20), box.y + box.height / 2 + Math.sin(step) * 20);
+    }
+    await customer.mouse.up();
+    await customer.locator('#typedName').fill('דנה כהן');
+    await customer.locator('input[name=consent]').check();
+    await customer.getByRole('button', { name: 'חתימה', exact: true }).click();
+    await customer.getByText('תודה! ההסכם נחתם').waitFor();
+    await customer.screenshot({ path: path.join(SHOTS, 'web-sign-done.he.png'), fullPage: true });
+    // The link works once.
+    await customer.goto(link);
+    await customer.getByText('ההסכם כבר נחתם').waitFor();
+
+    const offerId = await db.withTenant({ businessId: biz.id }, async (transaction) => {
+      const [rows] = await db.sequelize.query('SELECT id FROM offers LIMIT 1', { transaction });
+      return (rows as Array<{ id: string }>)[0]!.id;
+    });
+    const handle = worker.client.workflow.getHandle(workflowIds.billingDeal(biz.id, offerId));
+    await waitFor(() => handle.query(dealQuery), (view) => view.status === 'invoiced', 60_000);
+    await owner.goto('/billing');
+    await owner.getByRole('button', { name: 'סימון כשולם' }).click();
+    await owner.getByRole('status').waitFor();
+    expect(await waitFor(() => handle.query(dealQuery), (view) => view.status === 'paid', 60_000)).toMatchObject({ status: 'paid', receiptNumbers: [1] });
+    await owner.goto('/billing');
+    await owner.screenshot({ path: path.join(SHOTS, 'web-billing-paid.he.png'), fullPage: true });
+    // The lead page shows the deal's status.
+    const leadId = await db.withTenant({ businessId: biz.id }, async () => (await Lead.findOne({ rejectOnEmpty: true })).id);
+    await owner.goto(`/leads/${leadId}`);
+    await owner.locator('.lead-billing').getByText('שולם').waitFor();
+  }, 300_000);
+});
