@@ -10,6 +10,8 @@ export interface NavSection {
 	href: string;
 	available: boolean;
 	permission?: Action;
+	/** Shown to a signed-in user who acts in no business (a system_admin not impersonating). */
+	platform?: boolean;
 }
 
 export const NAV_SECTIONS: readonly NavSection[] = [
@@ -20,8 +22,8 @@ export const NAV_SECTIONS: readonly NavSection[] = [
 	{ id: 'calls', href: '/calls', available: false },
 	{ id: 'whatsapp', href: '/whatsapp', available: false },
 	{ id: 'billing', href: '/billing', available: false, permission: 'billing.manage' },
-	{ id: 'settings', href: '/settings', available: false, permission: 'settings.read' },
-	{ id: 'users', href: '/users', available: false, permission: 'user.list' },
-	{ id: 'businesses', href: '/businesses', available: false, permission: 'business.list' },
-	{ id: 'audit', href: '/audit-log', available: false, permission: 'auditLog.read' }
+	{ id: 'settings', href: '/settings', available: true, permission: 'settings.read' },
+	{ id: 'users', href: '/users', available: true, permission: 'user.list' },
+	{ id: 'businesses', href: '/businesses', available: true, permission: 'business.list', platform: true },
+	{ id: 'audit', href: '/audit-log', available: true, permission: 'auditLog.read', platform: true }
 ];

@@ -11,17 +11,21 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async ({ locals }) => {
 	const auth = locals.auth;
 	const navIds = NAV_SECTIONS.filter(
-		(section) => !section.permission || (auth !== null && can(auth, section.permission).allowed)
+		(section) =>
+			(!section.permission || (auth !== null && can(auth, section.permission).allowed)) &&
+			// outside any business only the platform's own sections make sense
+			(auth === null || auth.businessId !== null || section.platform === true)
 	).map((section) => section.id);
 	if (!auth) return { locale: locals.locale, navIds, user: null };
 	const found = await db().withSystemScope(
 		'show the signed-in user in the CRM shell',
 		async () => {
-			const [user, business] = await Promise.all([
+			const [user, business, impersonator] = await Promise.all([
 				User.findByPk(auth.userId, { attributes: ['fullName'] }),
-				auth.businessId ? Business.findByPk(auth.businessId, { attributes: ['name'] }) : null
+				auth.businessId ? Business.findByPk(auth.businessId, { attributes: ['name'] }) : null,
+				auth.impersonatorUserId ? User.findByPk(auth.impersonatorUserId, { attributes: ['fullName'] }) : null
 			]);
-			return { fullName: user?.fullName ?? '', businessName: business?.name ?? null };
+			return { fullName: user?.fullName ?? '', businessName: business?.name ?? null, impersonatorName: impersonator?.fullName ?? null };
 		},
 		{ logLevel: 'debug' }
 	);
