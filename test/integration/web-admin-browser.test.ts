@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { ApiKey, AuditLog, Business, LeadStatus, User, type Database } from '../../data';
+import { DateTime } from 'luxon';
+import { ApiKey, AuditLog, Business, Lead, LeadStatus, Notification, Task, User, type Database } from '../../data';
 import { createDefaultLeadStatuses } from '../../data/default-lead-statuses';
 import { createSystemAdmin, createTestBusiness, type TestBusiness, type TestUser } from '../support/accounts';
 import { hasChromium, launchBrowser, login, newPage, screenshot, seriousAxeViolations } from '../support/browser';
@@ -54,6 +57,11 @@ withChromium('CRM administration in a browser', () => {
     await page.locator(form).getByRole('button', { name: button }).click();
   }
 
+  /** Waits for the "saved" message of one settings section (each section shows its own). */
+  async function savedIn(page: Page, headingId: string): Promise<void> {
+    await page.locator(`section[aria-labelledby=${headingId}]`).getByText('ההגדרות נשמרו.').waitFor();
+  }
+
   it('owner: edits profile, hours with a break, closed dates, booking rules, reminders, statuses and API keys', async () => {
     const { context, page } = await newPage(browser, web.baseUrl);
     try {
@@ -66,7 +74,7 @@ withChromium('CRM administration in a browser', () => {
       // Business profile
       await page.locator('#business-name').fill('מרפאת הבדיקות');
       await submit(page, 'form[action="?/profile"]', 'שמירה');
-      await page.getByText('ההגדרות נשמרו.').first().waitFor();
+      await savedIn(page, 'profile-heading');
       expect((await business()).name).toBe('מרפאת הבדיקות');
 
       // Sunday 09:00–18:00 with a break 12:00–13:00; Friday closed
@@ -77,7 +85,7 @@ withChromium('CRM administration in a browser', () => {
       await page.locator('#open-0').check();
       await page.locator('#open-5').uncheck();
       await submit(page, 'form[action="?/hours"]', 'שמירת השעות');
-      await page.getByText('ההגדרות נשמרו.').first().waitFor();
+      await savedIn(page, 'hours-heading');
       const hours = (await business()).weeklyHours;
       expect(hours['0']).toEqual([{ start: '09:00', end: '12:00' }, { start: '13:00', end: '18:00' }]);
       expect(hours['5']).toBeUndefined();
@@ -112,7 +120,7 @@ withChromium('CRM administration in a browser', () => {
       await page.locator('#rule-bookingWindowDays').fill('60');
       await page.locator('#rule-maxBookingsPerDay').fill('8');
       await submit(page, 'form[action="?/rules"]', 'שמירה');
-      await page.getByText('ההגדרות נשמרו.').first().waitFor();
+      await savedIn(page, 'rules-heading');
       expect((await business()).bookingRules).toMatchObject({ slotLengthMinutes: 45, slotIntervalMinutes: 15, minimumNoticeMinutes: 120, bookingWindowDays: 60, maxBookingsPerDay: 8 });
 
       // Reminder times: 48 h and 3 h before
@@ -120,7 +128,7 @@ withChromium('CRM administration in a browser', () => {
       await page.locator('#reminder-1').fill('3');
       await page.locator('#reminder-2').fill('');
       await submit(page, 'form[action="?/reminders"]', 'שמירה');
-      await page.getByText('ההגדרות נשמרו.').first().waitFor();
+      await savedIn(page, 'reminders-heading');
       expect((await business()).reminderOffsetsMinutes).toEqual([2880, 180]);
       await screenshot(page, '20-settings');
 
@@ -159,8 +167,8 @@ withChromium('CRM administration in a browser', () => {
       const shown = (await page.getByTestId('new-api-key').locator('code').textContent()) ?? '';
       expect(shown).toMatch(/^psk_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
       await screenshot(page, '23-settings-api-keys');
-      const stored = await db.withTenant({ businessId: biz.id }, () => ApiKey.findOne({ where: { name: 'Zapier' }, rejectOnEmpty: true }));
-      expect(stored.secretHash).not.toContain(shown.split('_')[2]);
+      const stored = await db.withTenant({ businessId: biz.id }, () => ApiKey.unscoped().findOne({ where: { name: 'Zapier' }, rejectOnEmpty: true }));
+      expect(stored.secretHash).toBe(createHash('sha256').update(shown).digest('hex'));
       expect(stored.scopes).toEqual(['read']);
       await page.goto('/settings/api-keys');
       expect(await page.content()).not.toContain(shown);
@@ -262,6 +270,147 @@ withChromium('CRM administration in a browser', () => {
     }
   }, 240_000);
 
+  it('tasks board: creates a task with a due date and assignee, completes, reopens and deletes it; the bell updates live', async () => {
+    const { context, page } = await newPage(browser, web.baseUrl);
+    try {
+      await login(page, biz.users.owner.email);
+      await page.goto('/tasks');
+      await expectAccessible(page);
+      await page.getByText('משימה חדשה').click();
+      await page.locator('#task-title').fill('');
+      await submit(page, 'form[action="?/create"]', 'הוספת משימה');
+      await page.getByText('יש להזין כותרת (עד 200 תווים).').waitFor();
+
+      const due = DateTime.now().setZone('Asia/Jerusalem').plus({ days: 1 }).set({ hour: 10, minute: 30, second: 0, millisecond: 0 });
+      await page.locator('#task-title').fill('להתקשר לדנה');
+      await page.locator('#task-due').fill(due.toFormat("yyyy-LL-dd'T'HH:mm"));
+      await page.locator('#task-assignee').selectOption(biz.users.agent.id);
+      await submit(page, 'form[action="?/create"]', 'הוספת משימה');
+      const card = page.getByTestId('tasks-open').getByTestId('task-card').filter({ hasText: 'להתקשר לדנה' });
+      await card.waitFor();
+      expect(await card.textContent()).toContain('agent of Admin clinic');
+      const stored = await db.withTenant({ businessId: biz.id }, () => Task.findOne({ where: { title: 'להתקשר לדנה' }, rejectOnEmpty: true }));
+      expect(stored.dueAt?.toISOString()).toBe(due.toUTC().toISO());
+      expect(stored.assigneeUserId).toBe(biz.users.agent.id);
+      await screenshot(page, '30-tasks');
+
+      await card.getByRole('button', { name: 'סימון כבוצע' }).click();
+      const done = page.getByTestId('tasks-done').getByTestId('task-card').filter({ hasText: 'להתקשר לדנה' });
+      await done.waitFor();
+      await done.getByRole('button', { name: 'פתיחה מחדש' }).click();
+      await card.waitFor();
+      await card.getByText('מחיקה', { exact: true }).click();
+      await card.getByRole('button', { name: 'כן, למחוק' }).click();
+      await page.getByText('המשימה "להתקשר לדנה" נמחקה.').waitFor();
+      expect(await db.withTenant({ businessId: biz.id }, () => Task.count({ where: { title: 'להתקשר לדנה' } }))).toBe(0);
+
+      // The bell: an alert written while the page is open arrives over server-sent events
+      await page.goto('/dashboard');
+      await page.getByTestId('notification-bell').waitFor();
+      await db.withTenant({ businessId: biz.id }, () =>
+        Notification.create({ businessId: biz.id, idempotencyKey: `bell-test-${Date.now()}`, channel: 'in_app', recipient: 'owner', kind: 'owner_new_lead', body: 'ליד חדש: רונית, 050-9998877', provider: 'crm', status: 'sent' }),
+      );
+      await page.getByTestId('notification-count').getByText('1', { exact: true }).waitFor();
+      await page.getByTestId('notification-bell').locator('summary').click();
+      await page.getByTestId('bell-item').filter({ hasText: 'רונית' }).waitFor();
+      await expectAccessible(page);
+      await screenshot(page, '31-notification-bell');
+      await page.goto('/notifications');
+      await page.getByTestId('notification').filter({ hasText: 'רונית' }).waitFor();
+      await page.getByRole('button', { name: 'סימון הכול כנקרא' }).first().click();
+      await page.getByTestId('notification-count').waitFor({ state: 'detached' });
+      await screenshot(page, '32-notifications');
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.waitForFunction("document.documentElement.lang === 'en'");
+      await screenshot(page, '32-notifications');
+      await page.goto('/tasks');
+      await screenshot(page, '30-tasks');
+      await page.getByRole('button', { name: 'עברית' }).click();
+      await page.waitForFunction("document.documentElement.lang === 'he'");
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+
+  it('leads: imports a CSV (preview, mapping, dedupe by phone, report), exports, moves on the board (drag and keyboard), bulk actions', async () => {
+    const { context, page } = await newPage(browser, web.baseUrl);
+    try {
+      await login(page, biz.users.owner.email);
+      await db.withTenant({ businessId: biz.id }, () => Lead.create({ businessId: biz.id, fullName: 'קיים כבר', phoneE164: '+972501110000', source: 'crm' }));
+
+      // Import: Hebrew headers in another order, a known phone, a repeated phone, a bad phone
+      await page.goto('/leads/import');
+      await expectAccessible(page);
+      const csv = ['טלפון,שם מלא,הערות,עיר', '050-111-0000,קיים כבר,עדכון,חיפה', '052-222-3333,"לוי, אבי",לקוח חדש,ת"א', '052-222-3333,אבי שוב,,', '12,טלפון שגוי,,', '053-444-5555,=HACK(),,'].join('\r\n');
+      await page.locator('#import-file').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      await page.getByRole('button', { name: 'תצוגה מקדימה' }).click();
+      await page.locator('#map-phone').waitFor();
+      expect(await page.locator('#map-phone').inputValue()).toBe('0');
+      expect(await page.locator('#map-fullName').inputValue()).toBe('1');
+      expect(await page.locator('#map-need').inputValue()).toBe('2');
+      await expectAccessible(page);
+      await screenshot(page, '33-leads-import-mapping');
+      await page.getByRole('button', { name: 'ייבוא 5 שורות' }).click();
+      await page.getByTestId('import-report').waitFor();
+      expect(await page.getByTestId('import-created').textContent()).toBe('2');
+      expect(await page.getByTestId('import-updated').textContent()).toBe('1');
+      expect(await page.getByTestId('import-skipped').textContent()).toBe('2');
+      await page.getByText('שורה 4: טלפון שכבר הופיע בקובץ').waitFor();
+      await page.getByText('שורה 5: מספר טלפון לא תקין').waitFor();
+      await screenshot(page, '34-leads-import-report');
+      const imported = await db.withTenant({ businessId: biz.id }, () => Lead.findAll({ where: { source: 'import' } }));
+      expect(imported.map((lead) => lead.phoneE164).sort()).toEqual(['+972522223333', '+972534445555']);
+
+      // Export: the CSV of the list, formulas neutralised
+      await page.goto('/leads');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'ייצוא CSV' }).click()]);
+      const exported = fs.readFileSync((await download.path())!, 'utf8');
+      expect(exported).toContain('"לוי, אבי","+972522223333"');
+      expect(exported).toContain(`"'=HACK()"`);
+      expect(exported.split('\r\n').filter(Boolean)).toHaveLength(4);
+
+      // Board: move with the keyboard path (select + Move), then by dragging to another column
+      await page.goto('/leads/board');
+      await expectAccessible(page);
+      const card = page.locator('[data-testid=board-card]').filter({ hasText: 'לוי, אבי' });
+      await card.locator('select').selectOption('contacted');
+      await card.getByRole('button', { name: 'העברה' }).click();
+      await page.locator('[data-testid=board-column][data-status=contacted]').getByText('לוי, אבי').waitFor();
+      await page.locator('[data-testid=board-card]').filter({ hasText: 'לוי, אבי' }).dragTo(page.locator('[data-testid=board-column][data-status=qualified]'));
+      await page.locator('[data-testid=board-column][data-status=qualified]').getByText('לוי, אבי').waitFor();
+      const moved = await db.withTenant({ businessId: biz.id }, () => Lead.findOne({ where: { phoneE164: '+972522223333' }, rejectOnEmpty: true }));
+      expect(moved.statusKey).toBe('qualified');
+      await screenshot(page, '35-leads-board');
+
+      // Bulk: tick two leads, move them to "won", then delete them
+      await page.goto('/leads');
+      for (const name of ['לוי, אבי', '=HACK()']) await page.getByRole('checkbox', { name: `בחירת ${name}` }).check();
+      await page.locator('#bulk-status').selectOption('won');
+      await page.getByRole('button', { name: 'העברה לסטטוס' }).click();
+      await page.getByText('2 לידים הועברו.').waitFor();
+      for (const name of ['לוי, אבי', '=HACK()']) await page.getByRole('checkbox', { name: `בחירת ${name}` }).check();
+      await page.getByText('מחיקת המסומנים').click();
+      await page.locator('#bulk-form').getByRole('button', { name: 'כן, למחוק' }).click();
+      await page.getByText('2 לידים נמחקו.').waitFor();
+      expect(await db.withTenant({ businessId: biz.id }, () => Lead.count({ where: { source: 'import' } }))).toBe(0);
+
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.waitForFunction("document.documentElement.lang === 'en'");
+      for (const [name, url] of [['35-leads-board', '/leads/board'], ['33-leads-import-mapping', '/leads/import'], ['04-leads-bulk', '/leads']] as const) {
+        await page.goto(url);
+        await expectAccessible(page);
+        await screenshot(page, name);
+      }
+      await page.getByRole('button', { name: 'עברית' }).click();
+      await page.waitForFunction("document.documentElement.lang === 'he'");
+      await screenshot(page, '04-leads-bulk');
+    } finally {
+      await context.close();
+    }
+    const actions = await db.withTenant({ businessId: biz.id }, () => AuditLog.findAll({ where: { action: ['lead.import', 'export', 'lead.bulk_update', 'lead.delete'] } }));
+    expect(new Set(actions.map((row) => row.action))).toEqual(new Set(['lead.import', 'export', 'lead.bulk_update', 'lead.delete']));
+  }, 240_000);
+
   it('agent: no settings, users, businesses or audit log in the navigation, and 403 on each of their pages', async () => {
     const { context, page } = await newPage(browser, web.baseUrl);
     try {
@@ -304,7 +453,7 @@ withChromium('CRM administration in a browser', () => {
       await screenshot(page, '27-businesses');
 
       // Impersonate the test business: its dashboard, with the banner
-      const row = page.locator(`[data-testid=business-row][data-name="${biz.name}"]`);
+      const row = page.locator(`[data-testid=business-row][data-id="${biz.id}"]`);
       await Promise.all([page.waitForURL(/\/dashboard$/), row.getByRole('button').click()]);
       const banner = page.getByTestId('impersonation-banner');
       await banner.waitFor();

@@ -18,7 +18,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
 	{ id: 'dashboard', href: '/dashboard', available: true },
 	{ id: 'leads', href: '/leads', available: true },
 	{ id: 'calendar', href: '/calendar', available: true },
-	{ id: 'tasks', href: '/tasks', available: false },
+	{ id: 'tasks', href: '/tasks', available: true },
 	{ id: 'calls', href: '/calls', available: false },
 	{ id: 'whatsapp', href: '/whatsapp', available: false },
 	{ id: 'billing', href: '/billing', available: false, permission: 'billing.manage' },

@@ -1,14 +1,16 @@
 import { Business, User } from '$data';
 import { can } from '$domain/policy';
 import { NAV_SECTIONS } from '$lib/nav';
+import { tenantIdentity } from '$lib/server/auth';
 import { db } from '$lib/server/db';
+import { latestAlerts, SEEN_COOKIE, seenAtFrom, toBellItem, unreadAlerts } from '$lib/server/notifications';
 import type { LayoutServerLoad } from './$types';
 
 /**
  * Hands the shell only what it renders: the language, who is signed in (name, role, business
  * name) and which sections the role may see. Guards are not here: each page load checks.
  */
-export const load: LayoutServerLoad = async ({ locals }) => {
+export const load: LayoutServerLoad = async ({ locals, cookies }) => {
 	const auth = locals.auth;
 	const navIds = NAV_SECTIONS.filter(
 		(section) =>
@@ -16,7 +18,7 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 			// outside any business only the platform's own sections make sense
 			(auth === null || auth.businessId !== null || section.platform === true)
 	).map((section) => section.id);
-	if (!auth) return { locale: locals.locale, navIds, user: null };
+	if (!auth) return { locale: locals.locale, navIds, user: null, bell: null };
 	const found = await db().withSystemScope(
 		'show the signed-in user in the CRM shell',
 		async () => {
@@ -29,9 +31,18 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 		},
 		{ logLevel: 'debug' }
 	);
+	// the bell: the business's latest alerts and how many arrived since the user marked them read
+	const bellAuth = auth.businessId && can(auth, 'lead.read').allowed ? { ...auth, businessId: auth.businessId } : null;
+	const bell = bellAuth
+		? await db().withTenant(tenantIdentity(bellAuth), async () => {
+				const [items, unread] = await Promise.all([latestAlerts(8), unreadAlerts(seenAtFrom(cookies.get(SEEN_COOKIE)))]);
+				return { items: items.map(toBellItem), unread };
+			})
+		: null;
 	return {
 		locale: locals.locale,
 		navIds,
+		bell,
 		user: { ...found, role: auth.role, impersonating: Boolean(auth.impersonatorUserId) }
 	};
 };

@@ -6,6 +6,8 @@ import { db } from '$lib/server/db';
 import { isUuid } from '$lib/server/forms';
 import { businessTimeZone } from '$lib/server/business';
 import { leadSearchWhere, statusOptions, toLeadRow } from '$lib/server/leads';
+import { deleteLeads, moveLeadsToStatus } from '$lib/server/lead-changes';
+import { leadUpdateBody } from '$api/routes/leads';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 25;
@@ -44,6 +46,29 @@ export const load: PageServerLoad = async ({ url }) => {
 };
 
 export const actions: Actions = {
+	/** The ticked leads: move them to a status, or delete them (each deletion audited). */
+	bulk: async ({ request }) => {
+		const auth = requireTenant('lead.write');
+		const form = await request.formData();
+		const ids = form.getAll('ids').filter(isUuid).slice(0, PAGE_SIZE * 4);
+		const operation = form.get('operation');
+		if (ids.length === 0) return fail(400, { bulkError: 'none' as const });
+		if (operation === 'delete') {
+			const deleted = await db().withTenant(tenantIdentity(auth), () => deleteLeads(auth.businessId, ids));
+			return { bulkDeleted: deleted };
+		}
+		const parsed = leadUpdateBody.safeParse({ statusKey: form.get('statusKey') });
+		if (operation !== 'status' || !parsed.success || !parsed.data.statusKey) return fail(400, { bulkError: 'status' as const });
+		const statusKey = parsed.data.statusKey;
+		const moved = await db().withTenant(tenantIdentity(auth), async () => {
+			const count = await moveLeadsToStatus(ids, statusKey);
+			if (count !== 'unknown_status') await audit({ action: 'lead.bulk_update', businessId: auth.businessId, targetType: 'leads', details: { count, statusKey } });
+			return count;
+		});
+		if (moved === 'unknown_status') return fail(400, { bulkError: 'status' as const });
+		return { bulkMoved: moved };
+	},
+
 	/** DELETE /leads/:id: the lead goes (its appointments stay, without the link), audited. */
 	delete: async ({ request }) => {
 		const auth = requireTenant('lead.write');
