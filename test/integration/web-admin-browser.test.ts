@@ -176,7 +176,7 @@ withChromium('CRM administration in a browser', () => {
       await keyRow.getByText('ביטול', { exact: true }).click();
       await keyRow.getByRole('button', { name: 'כן, לבטל' }).click();
       await page.getByText('המפתח Zapier בוטל.').waitFor();
-      await stored.reload();
+      await db.withTenant({ businessId: biz.id }, () => stored.reload());
       expect(stored.revokedAt).not.toBeNull();
 
       // The same pages in English
@@ -375,9 +375,9 @@ withChromium('CRM administration in a browser', () => {
       const card = page.locator('[data-testid=board-card]').filter({ hasText: 'לוי, אבי' });
       await card.locator('select').selectOption('contacted');
       await card.getByRole('button', { name: 'העברה' }).click();
-      await page.locator('[data-testid=board-column][data-status=contacted]').getByText('לוי, אבי').waitFor();
+      await page.locator('[data-testid=board-column][data-status=contacted]').getByRole('link', { name: 'לוי, אבי' }).waitFor();
       await page.locator('[data-testid=board-card]').filter({ hasText: 'לוי, אבי' }).dragTo(page.locator('[data-testid=board-column][data-status=qualified]'));
-      await page.locator('[data-testid=board-column][data-status=qualified]').getByText('לוי, אבי').waitFor();
+      await page.locator('[data-testid=board-column][data-status=qualified]').getByRole('link', { name: 'לוי, אבי' }).waitFor();
       const moved = await db.withTenant({ businessId: biz.id }, () => Lead.findOne({ where: { phoneE164: '+972522223333' }, rejectOnEmpty: true }));
       expect(moved.statusKey).toBe('qualified');
       await screenshot(page, '35-leads-board');
@@ -427,6 +427,22 @@ withChromium('CRM administration in a browser', () => {
         headers: { origin: web.baseUrl },
       });
       expect(response.status()).toBe(403);
+
+      // The language is remembered per user: English chosen here opens a new browser in English
+      await page.goto('/dashboard');
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.waitForFunction("document.documentElement.lang === 'en'");
+      const other = await newPage(browser, web.baseUrl);
+      try {
+        await login(other.page, biz.users.agent.email);
+        expect(await other.page.locator('html').getAttribute('lang')).toBe('en');
+        expect(await other.page.locator('h1').textContent()).toBe('Dashboard');
+        await other.page.getByRole('button', { name: 'עברית' }).click();
+        await other.page.waitForFunction("document.documentElement.lang === 'he'");
+      } finally {
+        await other.context.close();
+      }
+      expect(await db.withTenant({ businessId: biz.id }, async () => (await User.findByPk(biz.users.agent.id, { rejectOnEmpty: true })).locale)).toBe('he');
     } finally {
       await context.close();
     }
