@@ -5,12 +5,12 @@ import { requireTenant, tenantIdentity } from '$lib/server/auth';
 import { db } from '$lib/server/db';
 import { isUuid } from '$lib/server/forms';
 import { businessTimeZone } from '$lib/server/business';
-import { leadSearchWhere, statusOptions, toLeadRow } from '$lib/server/leads';
+import { statusOptions, toLeadRow } from '$lib/server/leads';
+import { LEADS_PAGE_SIZE as PAGE_SIZE, listLeadsPage } from '$api/services/lead-list';
 import { deleteLeads, moveLeadsToStatus } from '$lib/server/lead-changes';
 import { leadUpdateBody } from '$api/routes/leads';
 import type { Actions, PageServerLoad } from './$types';
 
-const PAGE_SIZE = 25;
 const STATUS_KEY = /^[a-z0-9_]{1,40}$/;
 
 export const load: PageServerLoad = async ({ url }) => {
@@ -22,12 +22,7 @@ export const load: PageServerLoad = async ({ url }) => {
 
 	const { rows, count, statuses, timeZone } = await db().withTenant(tenantIdentity(auth), async () => {
 		const [list, statuses, timeZone] = await Promise.all([
-			Lead.findAndCountAll({
-				where: leadSearchWhere(search, status),
-				order: [['createdAt', 'DESC'], ['id', 'DESC']],
-				limit: PAGE_SIZE,
-				offset: (page - 1) * PAGE_SIZE
-			}),
+			listLeadsPage({ search, status, page }),
 			statusOptions(),
 			businessTimeZone(auth.businessId)
 		]);
