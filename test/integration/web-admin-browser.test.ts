@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DateTime } from 'luxon';
 import { ApiKey, AuditLog, Business, Lead, LeadStatus, Notification, Task, User, type Database } from '../../data';
 import { createDefaultLeadStatuses } from '../../data/default-lead-statuses';
+import { createPasswordToken } from '../../api/auth/password-tokens';
 import { createSystemAdmin, createTestBusiness, type TestBusiness, type TestUser } from '../support/accounts';
 import { hasChromium, launchBrowser, login, newPage, screenshot, seriousAxeViolations } from '../support/browser';
 import { openAppDatabase, testEnv } from '../support/infra';
@@ -410,6 +411,32 @@ withChromium('CRM administration in a browser', () => {
     const actions = await db.withTenant({ businessId: biz.id }, () => AuditLog.findAll({ where: { action: ['lead.import', 'export', 'lead.bulk_update', 'lead.delete'] } }));
     expect(new Set(actions.map((row) => row.action))).toEqual(new Set(['lead.import', 'export', 'lead.bulk_update', 'lead.delete']));
   }, 240_000);
+
+  it('set-password link (invitation or reset): the password rules in Hebrew, then a sign-in; the link works once', async () => {
+    const token = await db.withSystemScope('test fixture: invitation link', () => createPasswordToken(biz.users.admin.id, 'invite', 3_600_000));
+    const { context, page } = await newPage(browser, web.baseUrl);
+    try {
+      await page.goto(`/reset-password?token=${encodeURIComponent(token)}`);
+      await expectAccessible(page);
+      await page.locator('#new-password').fill('short');
+      await page.getByRole('button', { name: 'שמירת הסיסמה' }).click();
+      await page.getByText('הסיסמה חייבת להכיל לפחות 10 תווים').waitFor();
+      await screenshot(page, '36-set-password');
+      await page.locator('#new-password').fill('a brand new passphrase');
+      await Promise.all([page.waitForURL(/\/login\?passwordSet=1$/), page.getByRole('button', { name: 'שמירת הסיסמה' }).click()]);
+      await page.getByText('הסיסמה נקבעה. אפשר להתחבר.').waitFor();
+      await page.locator('#email').fill(biz.users.admin.email);
+      await page.locator('#password').fill('a brand new passphrase');
+      await Promise.all([page.waitForURL(/\/dashboard$/), page.locator('form button[type=submit]').last().click()]);
+
+      await page.goto(`/reset-password?token=${encodeURIComponent(token)}`);
+      await page.locator('#new-password').fill('another good passphrase');
+      await page.getByRole('button', { name: 'שמירת הסיסמה' }).click();
+      await page.getByText('הקישור לקביעת הסיסמה אינו תקף').waitFor();
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 
   it('agent: no settings, users, businesses or audit log in the navigation, and 403 on each of their pages', async () => {
     const { context, page } = await newPage(browser, web.baseUrl);

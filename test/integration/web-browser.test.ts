@@ -184,8 +184,8 @@ withChromium('CRM web in a browser', () => {
 
       // Drag it to another day of the week view: the same move, at the same time
       const dayTime = DateTime.fromISO(day, { zone: ZONE });
-      const next = dayTime.plus({ days: 1 });
-      const target = (next.weekday % 7 === 0 ? dayTime.minus({ days: 1 }) : next).toISODate()!;
+      // the day before (tomorrow), unless that falls in the previous week (the view starts on Sunday)
+      const target = (dayTime.weekday % 7 === 0 ? dayTime.plus({ days: 1 }) : dayTime.minus({ days: 1 })).toISODate()!;
       await page.goto(`/calendar?view=week&date=${day}`);
       await accessible(page);
       await page.getByTestId('appointment').first().dragTo(page.locator(`[data-testid=calendar-day][data-date="${target}"]`));
@@ -300,7 +300,7 @@ withChromium('CRM web in a browser', () => {
       await page.locator('#book-phone').fill('053-111-2233');
       await page.locator('#book-time').fill('15:30');
       await Promise.all([page.waitForURL(/booked=1/), page.getByRole('button', { name: 'קביעה', exact: true }).click()]);
-      expect(await page.getByTestId('appointment').first().textContent()).toContain('רון');
+      expect(await page.getByTestId('appointment').filter({ hasText: 'רון' }).count()).toBe(1);
       await shot(page, '13-calendar-no-js-mobile');
     } finally {
       await context.close();

@@ -55,7 +55,7 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
   // evaluated in the page (the test code has no DOM types): axe's WCAG 2.0/2.1 A and AA rules
   const violations = (await page.evaluate(`(async () => {
     const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.map(String).join(' ')) }));
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.map(String).join(' ') + ' :: ' + (n.failureSummary || '').replace(/[\\s]+/g, ' ').slice(0, 300)) }));
   })()`)) as AxeViolation[];
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }
