@@ -26,6 +26,8 @@ export type AuditAction =
   | 'api_key.revoke'
   | 'settings.change'
   | 'lead.delete'
+  | 'lead.import'
+  | 'lead.bulk_update'
   | 'export';
 
 export interface AuditEntry {

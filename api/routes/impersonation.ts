@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { Business, User } from '../../data';
+import { User } from '../../data';
 import { PolicyConflictError, requirePermission } from '../../domain/policy';
+import { findImpersonationTarget } from '../services/businesses';
 import { setSessionCookie, type AccountsDeps } from './deps';
-import { LocalizedHttpError, defineRoute, notFound, type AnyRoute } from './registry';
+import { LocalizedHttpError, defineRoute, type AnyRoute } from './registry';
 import { userSchema, toUserDto } from './schemas';
 
 const statusSchema = z.object({
@@ -42,19 +43,7 @@ export function impersonationRoutes(deps: AccountsDeps): AnyRoute[] {
       handler: async ({ req, res, auth, body, audit }) => {
         requirePermission(auth, 'business.impersonate', { businessId: body.businessId });
         if (auth.via !== 'session' || !auth.sessionId) throw new LocalizedHttpError(400, 'not_a_session', SESSION_ONLY);
-        const target = await db.withSystemScope('system_admin starts impersonating a business', async () => {
-          const business = await Business.findByPk(body.businessId);
-          if (!business) throw notFound({ he: 'העסק לא נמצא', en: 'Business not found' });
-          if (body.userId) {
-            const user = await User.findOne({ where: { id: body.userId, businessId: business.id } });
-            if (!user) throw notFound({ he: 'המשתמש לא נמצא בעסק', en: 'User not found in this business' });
-            if (!user.isActive) throw new PolicyConflictError('user_inactive');
-            return user;
-          }
-          const owner = await User.findOne({ where: { businessId: business.id, role: 'owner', isActive: true }, order: [['createdAt', 'ASC']] });
-          if (!owner) throw new PolicyConflictError('no_owner_to_impersonate');
-          return owner;
-        });
+        const target = await findImpersonationTarget(db, auth, body.businessId, body.userId);
         // Rotation: the admin's session is replaced by a new one carrying the impersonation.
         await sessions.destroy(auth.sessionId);
         const session = await sessions.create({ userId: auth.userId, impersonatedUserId: target.id, ip: req.ip, userAgent: req.header('user-agent') });

@@ -10,19 +10,21 @@ export interface NavSection {
 	href: string;
 	available: boolean;
 	permission?: Action;
+	/** Shown to a signed-in user who acts in no business (a system_admin not impersonating). */
+	platform?: boolean;
 }
 
 export const NAV_SECTIONS: readonly NavSection[] = [
 	{ id: 'dashboard', href: '/dashboard', available: true },
 	{ id: 'leads', href: '/leads', available: true },
 	{ id: 'calendar', href: '/calendar', available: true },
-	{ id: 'tasks', href: '/tasks', available: false },
+	{ id: 'tasks', href: '/tasks', available: true },
 	{ id: 'calls', href: '/calls', available: true },
 	{ id: 'whatsapp', href: '/whatsapp', available: false },
 	{ id: 'billing', href: '/billing', available: true, permission: 'billing.manage' },
-	{ id: 'settings', href: '/settings', available: false, permission: 'settings.read' },
+	{ id: 'settings', href: '/settings', available: true, permission: 'settings.read' },
 	{ id: 'aiSettings', href: '/ai-settings', available: true, permission: 'settings.read' },
-	{ id: 'users', href: '/users', available: false, permission: 'user.list' },
-	{ id: 'businesses', href: '/businesses', available: false, permission: 'business.list' },
-	{ id: 'audit', href: '/audit-log', available: false, permission: 'auditLog.read' }
+	{ id: 'users', href: '/users', available: true, permission: 'user.list' },
+	{ id: 'businesses', href: '/businesses', available: true, permission: 'business.list', platform: true },
+	{ id: 'audit', href: '/audit-log', available: true, permission: 'auditLog.read', platform: true }
 ];

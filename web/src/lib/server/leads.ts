@@ -1,4 +1,3 @@
-import { Op, type WhereOptions } from 'sequelize';
 import { workflowHistoryUrl } from '$temporal';
 import { LeadStatus, type Lead } from '$data';
 import { leadWorkflowId } from '$orchestration';
@@ -35,23 +34,7 @@ export function toLeadRow(lead: Lead): LeadRow {
 	};
 }
 
-/** The same search as GET /api/v1/leads: name or e-mail contains, or phone digits (3+) contain. */
-export function leadSearchWhere(search: string | undefined, status: string | undefined): WhereOptions<Lead> {
-	const where: WhereOptions<Lead> = {};
-	if (status) Object.assign(where, { statusKey: status });
-	if (search) {
-		const pattern = `%${search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-		const digits = search.replace(/\D/g, '');
-		Object.assign(where, {
-			[Op.or]: [
-				{ fullName: { [Op.iLike]: pattern } },
-				{ email: { [Op.iLike]: pattern } },
-				...(digits.length >= 3 ? [{ phoneE164: { [Op.like]: `%${digits}%` } }] : [])
-			]
-		});
-	}
-	return where;
-}
+export { leadSearchWhere } from '$api/services/lead-list';
 
 /** The business's lead statuses in pipeline order (call inside withTenant). */
 export async function statusOptions(): Promise<StatusOption[]> {

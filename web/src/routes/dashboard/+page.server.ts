@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
 import { Op } from 'sequelize';
 import { Appointment, Lead, Task } from '$data';
-import { requireTenant, tenantIdentity } from '$lib/server/auth';
+import { redirect } from '@sveltejs/kit';
+import { can } from '$domain/policy';
+import { requireAuth, requireTenant, tenantIdentity } from '$lib/server/auth';
 import { businessTimeZone } from '$lib/server/business';
 import { weekStart } from '$lib/server/calendar';
 import { db } from '$lib/server/db';
@@ -10,6 +12,9 @@ import type { PageServerLoad } from './$types';
 
 /** Today's appointments and this week's new leads, in the business's time zone, plus counts. */
 export const load: PageServerLoad = async () => {
+	// a system_admin outside any business starts from the businesses list
+	const signedIn = requireAuth();
+	if (!signedIn.businessId && can(signedIn, 'business.list').allowed) redirect(303, '/businesses');
 	const auth = requireTenant('lead.read');
 	return db().withTenant(tenantIdentity(auth), async () => {
 		const timeZone = await businessTimeZone(auth.businessId);

@@ -1,25 +1,25 @@
 import { error, redirect } from '@sveltejs/kit';
-import { isLocale, LOCALE_COOKIE } from '$lib/i18n/locales';
+import { User } from '$data';
+import { isLocale } from '$lib/i18n/locales';
+import { db } from '$lib/server/db';
+import { setLocaleCookie } from '$lib/server/locale-cookie';
 import { sameSitePath } from '$lib/server/redirects';
 import type { RequestHandler } from './$types';
-
-const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
 
 /**
  * The language switch: a plain form post (works without JavaScript) that stores the choice
  * in the `lang` cookie and sends the browser back to the page it came from.
  */
-export const POST: RequestHandler = async ({ request, cookies, url }) => {
+export const POST: RequestHandler = async ({ request, cookies, url, locals }) => {
 	const form = await request.formData().catch(() => null);
 	const lang = form?.get('lang');
 	if (!isLocale(lang)) error(400, 'Unsupported language');
 
-	cookies.set(LOCALE_COOKIE, lang, {
-		path: '/',
-		maxAge: ONE_YEAR_SECONDS,
-		sameSite: 'lax',
-		httpOnly: false,
-		secure: url.protocol === 'https:'
-	});
+	setLocaleCookie(cookies, lang, url);
+	// remembered per user: the next sign-in, on any device, opens in this language
+	const auth = locals.auth;
+	if (auth) {
+		await db().withSystemScope('remember the language a user chose', () => User.update({ locale: lang }, { where: { id: auth.realUserId } }), { logLevel: 'debug' });
+	}
 	redirect(303, sameSitePath(form?.get('redirectTo') ?? null, url));
 };

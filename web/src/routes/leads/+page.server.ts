@@ -5,10 +5,12 @@ import { requireTenant, tenantIdentity } from '$lib/server/auth';
 import { db } from '$lib/server/db';
 import { isUuid } from '$lib/server/forms';
 import { businessTimeZone } from '$lib/server/business';
-import { leadSearchWhere, statusOptions, toLeadRow } from '$lib/server/leads';
+import { statusOptions, toLeadRow } from '$lib/server/leads';
+import { LEADS_PAGE_SIZE as PAGE_SIZE, listLeadsPage } from '$api/services/lead-list';
+import { deleteLeads, moveLeadsToStatus } from '$lib/server/lead-changes';
+import { leadUpdateBody } from '$api/routes/leads';
 import type { Actions, PageServerLoad } from './$types';
 
-const PAGE_SIZE = 25;
 const STATUS_KEY = /^[a-z0-9_]{1,40}$/;
 
 export const load: PageServerLoad = async ({ url }) => {
@@ -20,12 +22,7 @@ export const load: PageServerLoad = async ({ url }) => {
 
 	const { rows, count, statuses, timeZone } = await db().withTenant(tenantIdentity(auth), async () => {
 		const [list, statuses, timeZone] = await Promise.all([
-			Lead.findAndCountAll({
-				where: leadSearchWhere(search, status),
-				order: [['createdAt', 'DESC'], ['id', 'DESC']],
-				limit: PAGE_SIZE,
-				offset: (page - 1) * PAGE_SIZE
-			}),
+			listLeadsPage({ search, status, page }),
 			statusOptions(),
 			businessTimeZone(auth.businessId)
 		]);
@@ -44,6 +41,29 @@ export const load: PageServerLoad = async ({ url }) => {
 };
 
 export const actions: Actions = {
+	/** The ticked leads: move them to a status, or delete them (each deletion audited). */
+	bulk: async ({ request }) => {
+		const auth = requireTenant('lead.write');
+		const form = await request.formData();
+		const ids = form.getAll('ids').filter(isUuid).slice(0, PAGE_SIZE * 4);
+		const operation = form.get('operation');
+		if (ids.length === 0) return fail(400, { bulkError: 'none' as const });
+		if (operation === 'delete') {
+			const deleted = await db().withTenant(tenantIdentity(auth), () => deleteLeads(auth.businessId, ids));
+			return { bulkDeleted: deleted };
+		}
+		const parsed = leadUpdateBody.safeParse({ statusKey: form.get('statusKey') });
+		if (operation !== 'status' || !parsed.success || !parsed.data.statusKey) return fail(400, { bulkError: 'status' as const });
+		const statusKey = parsed.data.statusKey;
+		const moved = await db().withTenant(tenantIdentity(auth), async () => {
+			const count = await moveLeadsToStatus(ids, statusKey);
+			if (count !== 'unknown_status') await audit({ action: 'lead.bulk_update', businessId: auth.businessId, targetType: 'leads', details: { count, statusKey } });
+			return count;
+		});
+		if (moved === 'unknown_status') return fail(400, { bulkError: 'status' as const });
+		return { bulkMoved: moved };
+	},
+
 	/** DELETE /leads/:id: the lead goes (its appointments stay, without the link), audited. */
 	delete: async ({ request }) => {
 		const auth = requireTenant('lead.write');

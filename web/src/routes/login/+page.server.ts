@@ -7,6 +7,8 @@ import { User } from '$data';
 import { audit, clientAddress } from '$lib/server/audit';
 import { db, passwordAuthenticator, sessionCookieSecure, sessions, throttle } from '$lib/server/db';
 import { sameSitePath } from '$lib/server/redirects';
+import { isLocale } from '$lib/i18n/locales';
+import { setLocaleCookie } from '$lib/server/locale-cookie';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The body POST /api/v1/auth/login validates. */
@@ -65,7 +67,12 @@ export const actions: Actions = {
 			secure: sessionCookieSecure === 'auto' ? url.protocol === 'https:' : sessionCookieSecure === 'true',
 			maxAge: sessions().ttlSeconds
 		});
-		await db().withSystemScope('record a successful login', () => User.update({ lastLoginAt: new Date() }, { where: { id: user.id } }));
+		const chosenLocale = await db().withSystemScope('record a successful login', async () => {
+			await User.update({ lastLoginAt: new Date() }, { where: { id: user.id } });
+			return (await User.findByPk(user.id, { attributes: ['locale'] }))?.locale;
+		});
+		// the language this user chose last time (per user, whatever the device)
+		if (isLocale(chosenLocale)) setLocaleCookie(cookies, chosenLocale, url);
 
 		await audit({ action: 'auth.login', businessId: user.businessId, actorUserId: user.id, impersonatorUserId: null, targetType: 'user', targetId: user.id });
 		redirect(303, sameSitePath(form.get('redirectTo'), url, '/dashboard'));
