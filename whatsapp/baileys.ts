@@ -8,7 +8,7 @@ import type * as Baileys from '@whiskeysockets/baileys' with { 'resolution-mode'
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: a static import would be a TS1479 error.
 const baileys = require('@whiskeysockets/baileys') as typeof Baileys;
 
-export const { BufferJSON, DisconnectReason, initAuthCreds, makeCacheableSignalKeyStore, proto } = baileys;
+export const { BufferJSON, DisconnectReason, initAuthCreds, makeCacheableSignalKeyStore, normalizeMessageContent, proto, fetchLatestBaileysVersion } = baileys;
 export const makeWASocket = baileys.makeWASocket;
 
 export type {
@@ -19,6 +19,7 @@ export type {
   SignalDataTypeMap,
   SignalKeyStore,
   WAMessage,
+  WAMessageContent,
   WAMessageKey,
   WASocket,
   BaileysEventMap,
