@@ -71,12 +71,7 @@ export class OpenAiChatAssistant implements ChatAssistantProvider {
       if (!calls.length) return { text: message.content?.trim() || CHAT_APOLOGY, toolCalls };
       messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: calls });
       for (const call of calls) {
-        let args: Record<string, unknown> = {};
-        try {
-          args = JSON.parse(call.function.arguments || '{}') as Record<string, unknown>;
-        } catch {
-          args = {};
-        }
+        const args = parseArguments(call.function.arguments);
         const output = await input.tools.invoke(call.function.name, args);
         toolCalls.push({ name: call.function.name, output });
         messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(output) });
@@ -99,4 +94,14 @@ export function chatInstructions(businessName: string, assistantName = 'דני')
     'אפשר לקבוע, להזיז ולבטל תורים, לבדוק שעות פנויות ולענות על שאלות נפוצות. מספר הטלפון של הלקוח ידוע: אל תבקש אותו.',
     'אם משהו לא מסתדר, התנצל בקצרה ואמור שמישהו מהעסק יחזור אל הלקוח.',
   ].join('\n');
+}
+
+/** The model's arguments JSON; a malformed one becomes no arguments, and the tool asks again. */
+function parseArguments(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text || '{}');
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
