@@ -4,6 +4,8 @@ import type { ActivityDependencies } from './dependencies';
 import { createLeadActivities } from './leads';
 import { createNotificationActivities } from './notifications';
 import { createSystemProbeActivities } from './system-probe';
+import { createWhatsappActivities } from './whatsapp';
+import { createConversationAssistantActivities } from './conversation-assistant';
 
 export type { ActivityDependencies } from './dependencies';
 export type { BookingRequest, HeldAppointment, SlotRefusal } from './booking';
@@ -13,6 +15,8 @@ export type { CallTurn, CallUsageTotals, ExtractedCallLead, RecordCallStartInput
 export { CALL_NOT_OURS } from './calls';
 export type { SendNotificationInput } from './notifications';
 export type { NotificationKind, NotificationParams } from './notification-texts';
+export type { SendWhatsappInput, SendWhatsappResult, WhatsappRoute } from './whatsapp';
+export type { ConversationReplyInput, ConversationReply } from './conversation-assistant';
 
 /** Every activity, built from the worker's dependencies. Workflows import only the type. */
 export function createActivities(deps: ActivityDependencies) {
@@ -22,6 +26,8 @@ export function createActivities(deps: ActivityDependencies) {
     ...createLeadActivities(deps),
     ...createNotificationActivities(deps),
     ...createCallActivities(deps),
+    ...createWhatsappActivities(deps),
+    ...createConversationAssistantActivities(deps),
   };
 }
 

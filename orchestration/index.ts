@@ -3,3 +3,4 @@ export { bookAppointment, rescheduleAppointment, cancelAppointment, applicationF
 export { captureLead, leadWorkflowId } from './leads';
 export { signalCallSession } from './calls';
 export { setCrmReminder, cancelCrmReminder } from './reminders';
+export { deliverInboundMessage, sendHumanMessage, setConversationOwner, conversationWorkflowId, type ConversationTarget } from './conversations';

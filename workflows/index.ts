@@ -46,3 +46,15 @@ export {
   type CrmReminderInput,
   type CrmReminderView,
 } from './crm-reminder';
+export {
+  conversation,
+  inboundMessageSignal,
+  humanMessageSignal,
+  takeOverUpdate,
+  handBackUpdate,
+  conversationQuery,
+  type ConversationWorkflowInput,
+  type InboundMessageSignal,
+  type HumanMessageSignal,
+  type ConversationView,
+} from './conversation';

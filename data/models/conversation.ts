@@ -61,7 +61,7 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare idempotencyKey: CreationOptional<string | null>;
   declare sentAt: CreationOptional<Date | null>;
   /** The message as the provider gave it (Baileys WAMessage via BufferJSON), for getMessage on retries. */
-  declare providerPayload: CreationOptional<unknown>;
+  declare providerPayload: CreationOptional<object | null>;
   declare provider: CreationOptional<string | null>;
   declare attempts: CreationOptional<number>;
   declare lastError: CreationOptional<string | null>;
