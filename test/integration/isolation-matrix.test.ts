@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { QueryTypes } from 'sequelize';
-import { ApiKey, Appointment, Business, Call, Lead, Notification, Task } from '../../data';
+import { ApiKey, Appointment, Business, Call, Conversation, Lead, Message, Notification, Task, WhatsappConnection } from '../../data';
 import { LogMessageProvider } from '../../platform/messaging';
 import type { AnyRoute } from '../../api/routes/registry';
 import { issueApiKey } from '../../api/auth/api-keys';
@@ -302,13 +302,13 @@ describe('isolation in raw SQL as the application role', () => {
     await new Client(t.base).login(a.users.owner.email);
     const counts = await t.db.withTenant({ businessId: a.id }, async (transaction) => {
       const out: Record<string, number> = {};
-      for (const table of ['auth_sessions', 'password_reset_tokens', 'login_throttles']) {
+      for (const table of ['auth_sessions', 'password_reset_tokens', 'login_throttles', 'whatsapp_session_leases']) {
         const rows = await t.db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`, { type: QueryTypes.SELECT, transaction });
         out[table] = rows[0]!.n;
       }
       return out;
     });
-    expect(counts).toEqual({ auth_sessions: 0, password_reset_tokens: 0, login_throttles: 0 });
+    expect(counts).toEqual({ auth_sessions: 0, password_reset_tokens: 0, login_throttles: 0, whatsapp_session_leases: 0 });
   });
 
   it('refuses to insert an API key into B from A', async () => {
@@ -411,7 +411,36 @@ describe('isolation in activities run for A', () => {
       const sent = await activities.sendNotification({ businessId: a.id, idempotencyKey: 'notification-key-b-used', kind: 'crm_reminder', to: null, params: { businessName: 'A', title: 'x' } });
       expect(sent.notificationId).not.toBe(bNotificationId);
     },
+    routeWhatsappMessage: async (activities) => {
+      // B sends through Twilio; A chose nothing and holds no session: A is told so, not given B's route.
+      await bWhatsapp();
+      await expect(activities.routeWhatsappMessage({ businessId: a.id })).rejects.toThrow(/no whatsapp process/);
+    },
+    sendWhatsappMessage: async (activities) => {
+      const { message } = await bWhatsapp();
+      const aConversation = await t.db.withTenant({ businessId: a.id }, () => Conversation.create({ businessId: a.id, channel: 'whatsapp', contactE164: '+972507770001' }));
+      // B's idempotency key, used by A: A records its own message (this worker has no sender, so it stops there).
+      await expect(activities.sendWhatsappMessage({ businessId: a.id, conversationId: aConversation.id, to: '+972507770001', body: 'A', idempotencyKey: 'wa-key-b-used' })).rejects.toThrow(/cannot send/);
+      const own = await t.db.withTenant({ businessId: a.id }, () => Message.findOne({ where: { idempotencyKey: 'wa-key-b-used' }, rejectOnEmpty: true }));
+      expect(own.id).not.toBe(message.id);
+      expect(await t.db.withTenant({ businessId: b.id }, () => Message.findByPk(message.id))).toMatchObject({ body: 'B', status: 'sent' });
+    },
+    generateConversationReply: async (activities) => {
+      const { conversation } = await bWhatsapp();
+      await expect(activities.generateConversationReply({ businessId: a.id, conversationId: conversation.id, toolKey: 'wa-isolation' })).rejects.toThrow();
+    },
   };
+  /** B's WhatsApp: a Twilio connection, a conversation and a sent message, created on first use. */
+  const bWhatsapp = () =>
+    t.db.withTenant({ businessId: b.id }, async () => {
+      if (!(await WhatsappConnection.findOne())) await WhatsappConnection.create({ businessId: b.id, provider: 'twilio', wanted: true });
+      const [conversation] = await Conversation.findOrCreate({ where: { channel: 'whatsapp', contactE164: B_PHONE }, defaults: { businessId: b.id, channel: 'whatsapp', contactE164: B_PHONE } });
+      const [message] = await Message.findOrCreate({
+        where: { idempotencyKey: 'wa-key-b-used' },
+        defaults: { businessId: b.id, conversationId: conversation.id, direction: 'outbound', body: 'B', status: 'sent', idempotencyKey: 'wa-key-b-used' },
+      });
+      return { conversation, message };
+    });
   /** B's call, created on first use. */
   const bCallRow = () =>
     t.db.withTenant({ businessId: b.id }, async () => (await Call.findOne({ where: { callSid: 'CA-isolation-b' } })) ?? Call.create({ businessId: b.id, callSid: 'CA-isolation-b', direction: 'inbound', status: 'in-progress', workflowId: 'call/b' }));
