@@ -17,7 +17,7 @@ export interface SessionSocket {
   end(error: Error | undefined): Promise<void>;
   logout(message?: string): Promise<void>;
   requestPairingCode(phoneNumber: string): Promise<string>;
-  sendMessage(jid: string, content: { text: string }): Promise<{ key: { id?: string | null } } | undefined>;
+  sendMessage(jid: string, content: { text: string }, options?: { messageId?: string }): Promise<{ key: { id?: string | null }; message?: unknown } | undefined>;
 }
 
 export interface SessionStatusUpdate {

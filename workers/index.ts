@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { Database } from '../data';
@@ -8,7 +9,8 @@ import type { AppConfig } from '../platform/config';
 import { closeServer, handleHealthRequest, listen } from '../platform/health';
 import { createLogger } from '../platform/logger';
 import { createAssistantProvider } from '../platform/assistant-provider';
-import { createMessageProvider } from '../platform/messaging';
+import { createMessageProvider, TwilioWhatsappSender } from '../platform/messaging';
+import { createChatAssistant } from '../platform/chat-assistant';
 import { projectRoot } from '../platform/paths';
 import type { RunningService } from '../platform/lifecycle';
 import { registerNamespaceAndSearchAttributes } from '../temporal-config/register';
@@ -42,11 +44,26 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
     log: (line) => logger.info(line),
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  // The WhatsApp assistant's tools start and update booking workflows.
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const twilioWhatsapp =
+    config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
+      ? new TwilioWhatsappSender({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL })
+      : undefined;
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, logger, messages: createMessageProvider(config, logger), assistant: createAssistantProvider(config) }),
+    activities: createActivities({
+      db,
+      logger,
+      messages: createMessageProvider(config, logger),
+      assistant: createAssistantProvider(config),
+      chat: createChatAssistant(config),
+      temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE, leadFollowUpAfterMs: config.LEAD_FOLLOW_UP_MINUTES * 60_000 },
+      whatsappSenders: twilioWhatsapp ? { twilio: twilioWhatsapp } : {},
+    }),
     ...workflowSource(),
   });
   const running = worker.run();
@@ -78,6 +95,7 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
       await running.catch(() => undefined);
       await closeServer(server);
       await connection.close();
+      await clientConnection.close();
       await db.close();
     },
   };

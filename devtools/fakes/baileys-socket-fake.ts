@@ -46,11 +46,17 @@ export class FakeBaileysSocket {
     return Promise.resolve('ABCD1234');
   }
 
-  sendMessage(jid: string, content: { text?: string }): Promise<{ key: { id: string; remoteJid: string; fromMe: boolean } }> {
+  /** Like Baileys: sends under the given message id (or a random one) and answers with the sent WAMessage. */
+  sendMessage(
+    jid: string,
+    content: { text?: string },
+    options?: { messageId?: string },
+  ): Promise<{ key: { id: string; remoteJid: string; fromMe: boolean }; message: { conversation?: string } }> {
+    if (this.ended) return Promise.reject(new Boom('Connection Closed', { statusCode: 428 }));
     if (this.sendFailure) return Promise.reject(this.sendFailure);
-    const id = `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
+    const id = options?.messageId ?? `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
     this.sent.push({ jid, content, id });
-    return Promise.resolve({ key: { id, remoteJid: jid, fromMe: true } });
+    return Promise.resolve({ key: { id, remoteJid: jid, fromMe: true }, message: { conversation: content.text } });
   }
 
   emitConnecting(): void {
