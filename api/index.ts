@@ -9,6 +9,7 @@ import { LogNotifier } from '../platform/notifier';
 import { createApp } from './app';
 import { createAccountsApi } from './accounts';
 import { createTwilioVoiceRouter } from './webhooks/twilio-voice';
+import { createTwilioMessagingRouter } from './webhooks/twilio-messaging';
 
 export { createApp, type ApiDependencies } from './app';
 export { HttpError, parseInput } from './http/errors';
@@ -46,6 +47,14 @@ export async function startApi(config: AppConfig): Promise<StartedApi> {
     routers: [
       { path: '/api/v1', router: accounts.router },
       { path: '/', router: createTwilioVoiceRouter({ db, config }) },
+      {
+        path: '/',
+        router: createTwilioMessagingRouter({
+          db,
+          config,
+          temporal: { client: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE },
+        }),
+      },
     ],
     readinessChecks: {
       database: () => db.ping(),

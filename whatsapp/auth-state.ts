@@ -1,9 +1,7 @@
 import { Op } from 'sequelize';
 import { WhatsappAuthKey, type Database } from '../data';
 import {
-  BufferJSON,
-  initAuthCreds,
-  proto,
+  loadBaileys,
   type AuthenticationCreds,
   type AuthenticationState,
   type SignalDataSet,
@@ -28,6 +26,7 @@ export interface PostgresAuthState {
  * half a batch (a session without its pre-key) behind.
  */
 export async function usePostgresAuthState(db: Database, businessId: string): Promise<PostgresAuthState> {
+  const { BufferJSON, initAuthCreds, proto } = await loadBaileys();
   const tenant = { businessId };
   const stored = await db.withTenant(tenant, () => WhatsappAuthKey.findOne({ where: { category: CREDS_CATEGORY, keyId: CREDS_ID } }));
   const creds: AuthenticationCreds = stored ? (JSON.parse(stored.value, BufferJSON.reviver) as AuthenticationCreds) : initAuthCreds();

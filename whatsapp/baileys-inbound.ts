@@ -1,4 +1,4 @@
-import { BufferJSON, normalizeMessageContent, type WAMessage } from './baileys';
+import { baileys, type WAMessage } from './baileys';
 import type { InboundMessage } from './message-store';
 
 const USER_SERVER = '@s.whatsapp.net';
@@ -14,12 +14,14 @@ const MEDIA_KINDS = [
  * A Baileys message as an inbound message, or null for what is not a customer
  * writing to the business: our own messages, groups, status broadcasts,
  * protocol messages (receipts, edits, deletes) and senders without a phone number.
+ * Needs `loadBaileys()` to have resolved.
  */
 export function inboundFromBaileys(message: WAMessage): InboundMessage | null {
   const key = message.key;
   if (!key?.id || key.fromMe) return null;
   const contactE164 = phoneOf(key.remoteJid) ?? phoneOf(key.remoteJidAlt);
   if (!contactE164) return null;
+  const { BufferJSON, normalizeMessageContent } = baileys();
   const content = normalizeMessageContent(message.message);
   if (!content || content.protocolMessage || content.reactionMessage) return null;
   let body: string | null = content.conversation ?? content.extendedTextMessage?.text ?? null;

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { WhatsappOutgoing, WhatsappSendResult, WhatsappSender } from '../platform/messaging';
 import { WHATSAPP_FAILURE_TYPES } from '../temporal-config';
-import { BufferJSON } from './baileys';
+import { loadBaileys } from './baileys';
 import { jidOf } from './baileys-inbound';
 import type { SessionSocket } from './connection-machine';
 
@@ -26,6 +26,7 @@ export class BaileysSessionSender implements WhatsappSender {
     const { held, socket } = this.sessions.socketOf(message.businessId);
     if (!held) throw ApplicationFailure.nonRetryable('the WhatsApp session is not held by this process', WHATSAPP_FAILURE_TYPES.sessionMoved);
     if (!socket) throw new Error('the WhatsApp session is not connected yet');
+    const { BufferJSON } = await loadBaileys();
     const sent = await socket.sendMessage(jidOf(message.to), { text: message.body }, { messageId: message.messageId });
     return {
       providerMessageId: sent?.key.id ?? message.messageId,

@@ -1,6 +1,6 @@
 import type { Database } from '../data';
 import type { Logger } from '../platform/logger';
-import { makeCacheableSignalKeyStore, makeWASocket } from './baileys';
+import { loadBaileys } from './baileys';
 import type { SessionSocket } from './connection-machine';
 import type { PostgresAuthState } from './auth-state';
 import { messageStoreGetMessage } from './inbound';
@@ -11,7 +11,8 @@ import { messageStoreGetMessage } from './inbound';
  * store, no QR in the terminal (the CRM shows it), not marked online (the
  * owner's phone keeps getting notifications), no full history sync.
  */
-export function openBaileysSocket(options: { db: Database; logger: Logger; businessId: string; auth: PostgresAuthState }): SessionSocket {
+export async function openBaileysSocket(options: { db: Database; logger: Logger; businessId: string; auth: PostgresAuthState }): Promise<SessionSocket> {
+  const { makeCacheableSignalKeyStore, makeWASocket } = await loadBaileys();
   const logger = options.logger.child({ businessId: options.businessId, component: 'baileys' });
   logger.level = 'warn';
   const socket = makeWASocket({

@@ -1,15 +1,26 @@
 /**
  * The one place Baileys is loaded. Baileys 7 ships ES modules only and this
- * project compiles to CommonJS: Node 24 loads it with require() (require(esm)),
- * jest through the transform in jest.config.js. Everything else imports from here.
+ * project compiles to CommonJS, so it is loaded with a dynamic import() (Node and
+ * tsx load it as ESM; jest turns it into a require through the transform in
+ * jest.config.js). Call `loadBaileys()` once before using `baileys()`.
  */
 import type * as Baileys from '@whiskeysockets/baileys' with { 'resolution-mode': 'import' };
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: a static import would be a TS1479 error.
-const baileys = require('@whiskeysockets/baileys') as typeof Baileys;
+export type BaileysModule = typeof Baileys;
 
-export const { BufferJSON, DisconnectReason, initAuthCreds, makeCacheableSignalKeyStore, normalizeMessageContent, proto, fetchLatestBaileysVersion } = baileys;
-export const makeWASocket = baileys.makeWASocket;
+let loading: Promise<BaileysModule> | null = null;
+let loaded: BaileysModule | null = null;
+
+export function loadBaileys(): Promise<BaileysModule> {
+  loading ??= import('@whiskeysockets/baileys').then((module) => (loaded = module));
+  return loading;
+}
+
+/** The loaded module, for synchronous code that runs after `loadBaileys()` resolved. */
+export function baileys(): BaileysModule {
+  if (!loaded) throw new Error('Baileys is not loaded yet: await loadBaileys() first');
+  return loaded;
+}
 
 export type {
   AuthenticationCreds,

@@ -1,7 +1,7 @@
 import type { Database } from '../data';
 import type { Logger } from '../platform/logger';
 import { inboundFromBaileys } from './baileys-inbound';
-import { BufferJSON, type WAMessage, type WAMessageContent, type WAMessageKey } from './baileys';
+import { loadBaileys, type WAMessage, type WAMessageContent, type WAMessageKey } from './baileys';
 import { findProviderPayload, storeInbound, type InboundMessage, type StoredInbound } from './message-store';
 
 /** Hands newly stored messages on (to the conversation workflow); a redelivered message is not handed on again. */
@@ -30,6 +30,7 @@ export async function acceptBaileysUpsert(
   businessId: string,
   upsert: { messages: WAMessage[]; type: string },
 ): Promise<StoredInbound[]> {
+  await loadBaileys();
   const parsed: InboundMessage[] = [];
   for (const message of upsert.messages) {
     const inbound = inboundFromBaileys(message);
@@ -45,6 +46,7 @@ export function messageStoreGetMessage(db: Database, businessId: string) {
     if (!key.id) return undefined;
     const payload = await findProviderPayload(db, businessId, key.id);
     if (!payload) return undefined;
+    const { BufferJSON } = await loadBaileys();
     const revived = JSON.parse(JSON.stringify(payload), BufferJSON.reviver) as WAMessage;
     return revived.message ?? undefined;
   };

@@ -28,7 +28,7 @@ export interface StartedWhatsapp extends RunningService {
 export interface WhatsappDependencies {
   logger?: Logger;
   /** Replaces real Baileys sockets (tests: devtools/fakes/baileys-socket-fake). */
-  openSocket?: (input: { businessId: string; auth: PostgresAuthState }) => SessionSocket;
+  openSocket?: (input: { businessId: string; auth: PostgresAuthState }) => SessionSocket | Promise<SessionSocket>;
   /** Names this process in the lease table (tests run two in one process). */
   ownerId?: string;
 }

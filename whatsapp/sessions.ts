@@ -20,7 +20,7 @@ export interface SessionRegistryOptions {
   temporal: { client: Client; taskQueue: string };
   settings: SessionSettings;
   /** Opens a socket for a business (real Baileys in production, the fake in tests). */
-  openSocket: (input: { businessId: string; auth: PostgresAuthState }) => SessionSocket;
+  openSocket: (input: { businessId: string; auth: PostgresAuthState }) => SessionSocket | Promise<SessionSocket>;
 }
 
 /**
@@ -63,7 +63,7 @@ export class SessionRegistry implements LocalSessions {
     const session = new SessionConnection({
       businessId,
       logger: logger.child({ businessId }),
-      openSocket: () => Promise.resolve(this.#options.openSocket({ businessId, auth })),
+      openSocket: async () => this.#options.openSocket({ businessId, auth }),
       saveCreds: auth.saveCreds,
       clearAuthState: auth.clear,
       onStatus: (update) => this.#writeStatus(businessId, update),

@@ -40,7 +40,7 @@ export async function up({ sql, appRole }: MigrationContext): Promise<void> {
     )`);
   await sql("SELECT prosaas_enable_tenant_rls('whatsapp_connections')");
 
-  // Reached only inside withSystemScope: the lease managers work across businesses.
+  // The lease managers work across businesses, inside withSystemScope.
   await sql(`
     CREATE TABLE whatsapp_session_leases (
       business_id uuid PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
@@ -50,9 +50,8 @@ export async function up({ sql, appRole }: MigrationContext): Promise<void> {
       renewed_at timestamptz NOT NULL DEFAULT now()
     )`);
   await sql('CREATE INDEX whatsapp_session_leases_owner_idx ON whatsapp_session_leases (owner_id)');
-  await sql('ALTER TABLE whatsapp_session_leases ENABLE ROW LEVEL SECURITY');
-  await sql('ALTER TABLE whatsapp_session_leases FORCE ROW LEVEL SECURITY');
-  await sql(`CREATE POLICY system_scope ON whatsapp_session_leases TO ${ident(SYSTEM_ROLE)} USING (true) WITH CHECK (true)`);
+  // Like every table with a business_id: a tenant sees only its own lease; the managers use the system scope.
+  await sql("SELECT prosaas_enable_tenant_rls('whatsapp_session_leases')");
   const roles = [ident(SYSTEM_ROLE), ...(appRole ? [ident(appRole.name)] : [])].join(', ');
   await sql(`GRANT SELECT, INSERT, UPDATE, DELETE ON whatsapp_auth_keys, whatsapp_connections, whatsapp_session_leases TO ${roles}`);
 

@@ -302,13 +302,13 @@ describe('isolation in raw SQL as the application role', () => {
     await new Client(t.base).login(a.users.owner.email);
     const counts = await t.db.withTenant({ businessId: a.id }, async (transaction) => {
       const out: Record<string, number> = {};
-      for (const table of ['auth_sessions', 'password_reset_tokens', 'login_throttles', 'whatsapp_session_leases']) {
+      for (const table of ['auth_sessions', 'password_reset_tokens', 'login_throttles']) {
         const rows = await t.db.sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`, { type: QueryTypes.SELECT, transaction });
         out[table] = rows[0]!.n;
       }
       return out;
     });
-    expect(counts).toEqual({ auth_sessions: 0, password_reset_tokens: 0, login_throttles: 0, whatsapp_session_leases: 0 });
+    expect(counts).toEqual({ auth_sessions: 0, password_reset_tokens: 0, login_throttles: 0 });
   });
 
   it('refuses to insert an API key into B from A', async () => {

@@ -1,14 +1,16 @@
 import { type Database, WhatsappAuthKey } from '../../data';
 import { usePostgresAuthState, hasStoredCreds } from '../../whatsapp/auth-state';
-import { BufferJSON, initAuthCreds, makeCacheableSignalKeyStore, proto } from '../../whatsapp/baileys';
+import { loadBaileys, type BaileysModule } from '../../whatsapp/baileys';
 import { createBusiness, openAppDatabase, testLogger } from '../support/infra';
 
 describe('usePostgresAuthState', () => {
   let db: Database;
   let businessId: string;
   let otherBusinessId: string;
+  let B: BaileysModule;
 
   beforeAll(async () => {
+    B = await loadBaileys();
     db = openAppDatabase();
     businessId = await createBusiness(db, 'WhatsApp auth A');
     otherBusinessId = await createBusiness(db, 'WhatsApp auth B');
@@ -25,16 +27,16 @@ describe('usePostgresAuthState', () => {
     expect(await hasStoredCreds(db, businessId)).toBe(false);
   });
 
-  it('round-trips creds and signal keys through BufferJSON and a cacheable key store, across a restart', async () => {
+  it('round-trips creds and signal keys through B.BufferJSON and a cacheable key store, across a restart', async () => {
     const first = await usePostgresAuthState(db, businessId);
     first.state.creds.me = { id: '972501234567:3@s.whatsapp.net', name: 'Demo' };
     await first.saveCreds();
 
-    const keys = makeCacheableSignalKeyStore(first.state.keys, testLogger);
-    const preKey = initAuthCreds().signedIdentityKey;
-    const appStateKey = proto.Message.AppStateSyncKeyData.fromObject({ keyData: Buffer.from('app-state-secret'), timestamp: 1700000000 });
+    const keys = B.makeCacheableSignalKeyStore(first.state.keys, testLogger);
+    const preKey = B.initAuthCreds().signedIdentityKey;
+    const appStateKey = B.proto.Message.AppStateSyncKeyData.fromObject({ keyData: Buffer.from('app-state-secret'), timestamp: 1700000000 });
     await keys.set({
-      'pre-key': { '1': preKey, '2': initAuthCreds().noiseKey },
+      'pre-key': { '1': preKey, '2': B.initAuthCreds().noiseKey },
       session: { '972501234567.0': Buffer.from([1, 2, 3, 250]) },
       'app-state-sync-key': { AAAAAQ: appStateKey },
     });
@@ -43,9 +45,9 @@ describe('usePostgresAuthState', () => {
     const restartedDb = openAppDatabase(2);
     try {
       const second = await usePostgresAuthState(restartedDb, businessId);
-      expect(JSON.stringify(second.state.creds, BufferJSON.replacer)).toBe(JSON.stringify(first.state.creds, BufferJSON.replacer));
+      expect(JSON.stringify(second.state.creds, B.BufferJSON.replacer)).toBe(JSON.stringify(first.state.creds, B.BufferJSON.replacer));
       expect(second.state.creds.me?.id).toBe('972501234567:3@s.whatsapp.net');
-      const restartedKeys = makeCacheableSignalKeyStore(second.state.keys, testLogger);
+      const restartedKeys = B.makeCacheableSignalKeyStore(second.state.keys, testLogger);
       const preKeys = await restartedKeys.get('pre-key', ['1', '2', '3']);
       expect(Buffer.from(preKeys['1']!.private).equals(Buffer.from(preKey.private))).toBe(true);
       expect(Buffer.from(preKeys['1']!.public).equals(Buffer.from(preKey.public))).toBe(true);
@@ -53,7 +55,7 @@ describe('usePostgresAuthState', () => {
       const sessions = await restartedKeys.get('session', ['972501234567.0']);
       expect([...Buffer.from(sessions['972501234567.0']!)]).toEqual([1, 2, 3, 250]);
       const appState = await restartedKeys.get('app-state-sync-key', ['AAAAAQ']);
-      expect(appState.AAAAAQ).toBeInstanceOf(proto.Message.AppStateSyncKeyData);
+      expect(appState.AAAAAQ).toBeInstanceOf(B.proto.Message.AppStateSyncKeyData);
       expect(Buffer.from(appState.AAAAAQ!.keyData!).toString()).toBe('app-state-secret');
       expect(await hasStoredCreds(restartedDb, businessId)).toBe(true);
     } finally {
@@ -63,7 +65,7 @@ describe('usePostgresAuthState', () => {
 
   it('deletes a key set to null, in the same batch as other writes', async () => {
     const { state } = await usePostgresAuthState(db, businessId);
-    await state.keys.set({ 'pre-key': { '1': null, '5': initAuthCreds().noiseKey } });
+    await state.keys.set({ 'pre-key': { '1': null, '5': B.initAuthCreds().noiseKey } });
     const found = await state.keys.get('pre-key', ['1', '2', '5']);
     expect(Object.keys(found).sort()).toEqual(['2', '5']);
   });
