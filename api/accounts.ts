@@ -19,6 +19,7 @@ import { appointmentRoutes } from './routes/appointments';
 import type { BookingDeps } from './routes/booking-deps';
 import { leadRoutes } from './routes/leads';
 import { taskRoutes } from './routes/tasks';
+import { whatsappRoutes } from './routes/whatsapp';
 
 export interface AccountsApiOptions {
   db: Database;
@@ -66,6 +67,7 @@ export function createAccountsApi(options: AccountsApiOptions): AccountsApi {
     ...appointmentRoutes(options.booking),
     ...leadRoutes(options.booking),
     ...taskRoutes(options.booking),
+    ...whatsappRoutes(options.booking),
     defineRoute({
       id: 'openapi',
       method: 'get',

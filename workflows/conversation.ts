@@ -42,7 +42,8 @@ export interface InboundMessageSignal {
 /** A reply written by a person in the CRM; its id comes from the CRM request, so a re-sent signal sends once. */
 export interface HumanMessageSignal {
   id: string;
-  userId: string;
+  /** The CRM user who wrote it; null when written through an API key. */
+  userId: string | null;
   body: string;
 }
 

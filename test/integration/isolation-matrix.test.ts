@@ -40,6 +40,7 @@ interface BFixtures {
   keyPrefix: string;
   leadId: string;
   appointmentId: string;
+  conversationId: string;
 }
 
 const RANGE = 'from=2031-01-01T00:00:00Z&to=2031-01-31T00:00:00Z';
@@ -101,6 +102,16 @@ const CASES: Record<string, (b: BFixtures) => Case> = {
   'tasks.create': (b) => ({ method: 'POST', path: '/tasks', body: { title: 'Matrix task', leadId: b.leadId }, expect: 'own-scope' }),
   'tasks.update': (b) => ({ method: 'PATCH', path: `/tasks/${b.taskId}`, body: { status: 'done' }, expect: 'b-target' }),
   'tasks.delete': (b) => ({ method: 'DELETE', path: `/tasks/${b.taskId}`, expect: 'b-target' }),
+  'whatsapp.conversations.list': () => ({ method: 'GET', path: '/whatsapp/conversations', expect: 'own-scope' }),
+  'whatsapp.conversations.messages': (b) => ({ method: 'GET', path: `/whatsapp/conversations/${b.conversationId}/messages`, expect: 'b-target' }),
+  'whatsapp.conversations.markRead': (b) => ({ method: 'POST', path: `/whatsapp/conversations/${b.conversationId}/read`, expect: 'b-target' }),
+  'whatsapp.conversations.send': (b) => ({ method: 'POST', path: `/whatsapp/conversations/${b.conversationId}/messages`, body: { text: 'pwned' }, expect: 'b-target' }),
+  'whatsapp.conversations.takeOver': (b) => ({ method: 'POST', path: `/whatsapp/conversations/${b.conversationId}/take-over`, expect: 'b-target' }),
+  'whatsapp.conversations.handBack': (b) => ({ method: 'POST', path: `/whatsapp/conversations/${b.conversationId}/hand-back`, expect: 'b-target' }),
+  'whatsapp.connection.get': () => ({ method: 'GET', path: '/whatsapp/connection', expect: 'own-scope' }),
+  'whatsapp.connection.connect': () => ({ method: 'POST', path: '/whatsapp/connection', body: { provider: 'twilio' }, expect: 'own-scope' }),
+  'whatsapp.connection.pairingCode': () => ({ method: 'POST', path: '/whatsapp/connection/pairing-code', body: { phone: '0501234567' }, expect: 'own-scope' }),
+  'whatsapp.connection.logout': () => ({ method: 'POST', path: '/whatsapp/connection/logout', expect: 'own-scope' }),
 };
 
 /** Every (method, path) the Express router actually serves, found by walking its stack. */
@@ -126,6 +137,8 @@ async function snapshotOfB(b: BFixtures): Promise<Record<string, string>> {
       leads: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM leads WHERE business_id = $1) x"),
       appointments: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM appointments WHERE business_id = $1) x"),
       tasks: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM tasks WHERE business_id = $1) x"),
+      conversations: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM conversations WHERE business_id = $1) x"),
+      whatsapp: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM whatsapp_connections WHERE business_id = $1) x"),
       sessions: await digest('SELECT count(*)::text AS d FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE u.business_id = $1'),
     };
   });
@@ -158,8 +171,12 @@ describe('isolation matrix: business A against business B, every route', () => {
       }),
     );
     const task = await t.db.withTenant({ businessId: bBiz.id }, () => Task.create({ businessId: bBiz.id, leadId: lead.id, title: 'Task of B' }));
-    b = { biz: bBiz, keyId: key.id, keyPrefix: issued.prefix, leadId: lead.id, appointmentId: appointment.id, taskId: task.id };
-    markersOfB = [bBiz.id, bBiz.name, key.id, issued.prefix, lead.id, appointment.id, task.id, 'Task of B', '+972529990001', ...Object.values(bBiz.users).flatMap((u) => [u.id, u.email])];
+    const conversation = await t.db.withTenant({ businessId: bBiz.id }, async () => {
+      await WhatsappConnection.create({ businessId: bBiz.id, provider: 'baileys', wanted: true, status: 'open' });
+      return Conversation.create({ businessId: bBiz.id, channel: 'whatsapp', contactE164: '+972529990001', unreadCount: 3 });
+    });
+    b = { biz: bBiz, keyId: key.id, keyPrefix: issued.prefix, leadId: lead.id, appointmentId: appointment.id, taskId: task.id, conversationId: conversation.id };
+    markersOfB = [bBiz.id, bBiz.name, key.id, issued.prefix, lead.id, appointment.id, task.id, conversation.id, 'Task of B', '+972529990001', ...Object.values(bBiz.users).flatMap((u) => [u.id, u.email])];
     const owner = new Client(t.base);
     await owner.login(a.users.owner.email);
     for (const [name, scopes] of [['read', ['read']], ['readWrite', ['read', 'write']]] as const) {
