@@ -64,7 +64,7 @@ const configSchema = z.object({
   /** Text model of the WhatsApp assistant when OPENAI_API_KEY is set (otherwise the local provider). */
   OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),
   /** Health port of the whatsapp service (Baileys sessions). */
-  WHATSAPP_HEALTH_PORT: port(3004),
+  WHATSAPP_PORT: port(3002),
   /** A whatsapp process that stops renewing loses its sessions to another after this long. */
   WHATSAPP_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   /** How often a whatsapp process renews its leases and claims free sessions (at most half the lease). */

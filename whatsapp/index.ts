@@ -97,7 +97,7 @@ export async function startWhatsapp(config: AppConfig, deps: WhatsappDependencie
     );
     if (!handled) res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found' } }));
   });
-  const healthPort = await listen(server, config.WHATSAPP_HEALTH_PORT, config.API_HOST);
+  const healthPort = await listen(server, config.WHATSAPP_PORT, config.API_HOST);
   logger.info({ ownerId, healthPort }, 'whatsapp service running');
 
   return {

@@ -33,7 +33,7 @@ describe('whatsapp service (Baileys sessions, fake sockets)', () => {
       TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
       TEMPORAL_NAMESPACE: testEnv('TEST_TEMPORAL_NAMESPACE'),
       TEMPORAL_TASK_QUEUE: worker.taskQueue,
-      WHATSAPP_HEALTH_PORT: '0',
+      WHATSAPP_PORT: '0',
       WHATSAPP_LEASE_SECONDS: '4',
       WHATSAPP_LEASE_RENEW_SECONDS: '1',
     });
