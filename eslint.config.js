@@ -20,7 +20,7 @@ module.exports = tseslint.config(
   },
   {
     // Type-aware rules for the server code: a forgotten await is a lost write or an unhandled failure.
-    files: ['{api,activities,data,devtools,domain,orchestration,platform,realtime,scripts,temporal-config,workers,workflows,bench,test}/**/*.ts'],
+    files: ['{api,activities,data,devtools,domain,orchestration,platform,realtime,scripts,temporal-config,workers,workflows,bench,test,whatsapp}/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -1,6 +1,8 @@
+import type { Client } from '@temporalio/client';
 import type { Database } from '../data';
 import type { AssistantProvider } from '../platform/assistant-provider';
-import type { MessageProvider } from '../platform/messaging';
+import type { MessageProvider, WhatsappSender } from '../platform/messaging';
+import type { ChatAssistantProvider } from '../platform/chat-assistant';
 import type { Logger } from '../platform/logger';
 import type { RecordingStorage } from '../platform/recordings/storage';
 import type { TwilioVoiceRest } from '../platform/twilio-voice-rest';
@@ -22,4 +24,10 @@ export interface ActivityDependencies {
   publicBaseUrl?: string;
   /** Signing links, PDF rendering and the card provider; development defaults when absent. */
   billing?: BillingActivityDeps;
+  /** The WhatsApp text assistant; default the deterministic local provider. */
+  chat?: ChatAssistantProvider;
+  /** A Temporal client for the assistant's tools (bookings through workflows); without it the static tools answer. */
+  temporal?: { client: Client; taskQueue: string; leadFollowUpAfterMs: number };
+  /** Ways out to WhatsApp this worker has: Twilio in the main worker, the Baileys sessions in a whatsapp process. */
+  whatsappSenders?: Partial<Record<'baileys' | 'twilio', WhatsappSender>>;
 }

@@ -8,6 +8,8 @@ import { createSystemProbeActivities } from './system-probe';
 import { createRecordingActivities } from './recordings';
 import { createOutboundCallActivities } from './outbound-calls';
 import { createCallTransferActivities } from './call-transfer';
+import { createWhatsappActivities } from './whatsapp';
+import { createConversationAssistantActivities } from './conversation-assistant';
 
 export type { ActivityDependencies } from './dependencies';
 export type { BookingRequest, HeldAppointment, SlotRefusal } from './booking';
@@ -24,6 +26,8 @@ export type { CallTransferResult } from './call-transfer';
 export type { NotificationKind, NotificationParams } from './notification-texts';
 export type { BillingActivityDeps, PreparedContract, SigningLinkInput, IssuedInvoice, IssuedReceipt } from './billing';
 export { BILLING_NOT_FOUND } from './billing';
+export type { SendWhatsappInput, SendWhatsappResult, WhatsappRoute } from './whatsapp';
+export type { ConversationReplyInput, ConversationReply } from './conversation-assistant';
 
 /** Every activity, built from the worker's dependencies. Workflows import only the type. */
 export function createActivities(deps: ActivityDependencies) {
@@ -37,6 +41,8 @@ export function createActivities(deps: ActivityDependencies) {
     ...createOutboundCallActivities(deps),
     ...createCallTransferActivities(deps),
     ...createBillingActivities(deps),
+    ...createWhatsappActivities(deps),
+    ...createConversationAssistantActivities(deps),
   };
 }
 

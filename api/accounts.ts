@@ -26,6 +26,7 @@ import { DEFAULT_BILLING_ROUTE_OPTIONS, type BillingRouteOptions } from './route
 import { billingOfferRoutes } from './routes/billing-offers';
 import { billingDocumentRoutes } from './routes/billing-documents';
 import { billingPublicRoutes } from './routes/billing-public';
+import { whatsappRoutes } from './routes/whatsapp';
 
 export interface AccountsApiOptions {
   db: Database;
@@ -82,6 +83,7 @@ export function createAccountsApi(options: AccountsApiOptions): AccountsApi {
     ...billingOfferRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
     ...billingDocumentRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
     ...billingPublicRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
+    ...whatsappRoutes(options.booking),
     defineRoute({
       id: 'openapi',
       method: 'get',

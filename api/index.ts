@@ -12,6 +12,7 @@ import { billingRouteOptions } from '../platform/billing-config';
 import { createTwilioVoiceRouter } from './webhooks/twilio-voice';
 import { createTwilioCallStatusRouter } from './webhooks/twilio-call-status';
 import { createRecordingStorage } from '../platform/recordings/storage';
+import { createTwilioMessagingRouter } from './webhooks/twilio-messaging';
 
 export { createApp, type ApiDependencies } from './app';
 export { HttpError, parseInput } from './http/errors';
@@ -53,6 +54,14 @@ export async function startApi(config: AppConfig): Promise<StartedApi> {
       { path: '/api/v1', router: accounts.router },
       { path: '/', router: createTwilioVoiceRouter({ db, config }) },
       { path: '/', router: createTwilioCallStatusRouter({ db, config, temporal: { client: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE } }) },
+      {
+        path: '/',
+        router: createTwilioMessagingRouter({
+          db,
+          config,
+          temporal: { client: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE },
+        }),
+      },
     ],
     readinessChecks: {
       database: () => db.ping(),

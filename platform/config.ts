@@ -89,6 +89,24 @@ const configSchema = z.object({
   BILLING_WEBHOOK_BASE_URL: z.string().url().optional(),
   /** Chromium that prints contracts to PDF. */
   PDF_CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  /** Text model of the WhatsApp assistant when OPENAI_API_KEY is set (otherwise the local provider). */
+  OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),
+  /** Health port of the whatsapp service (Baileys sessions). */
+  WHATSAPP_PORT: port(3002),
+  /** A whatsapp process that stops renewing loses its sessions to another after this long. */
+  WHATSAPP_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
+  /** How often a whatsapp process renews its leases and claims free sessions (at most half the lease). */
+  WHATSAPP_LEASE_RENEW_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /** Most Baileys sessions one whatsapp process runs. */
+  WHATSAPP_MAX_SESSIONS: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** QR codes shown with nobody scanning before the session stops until the owner asks again. */
+  WHATSAPP_MAX_QR_CODES: z.coerce.number().int().min(1).max(50).default(5),
+  WHATSAPP_RECONNECT_BASE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  WHATSAPP_RECONNECT_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+  /** Consecutive failed reconnects before a session is marked failed. */
+  WHATSAPP_MAX_RECONNECTS: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** Longest inbound WhatsApp text accepted from Twilio (characters). */
+  WHATSAPP_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(65_536).default(4_096),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

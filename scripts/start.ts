@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     realtime: envPort('REALTIME_PORT', 3001),
     web: envPort('WEB_PORT', 5173),
     worker: envPort('WORKER_HEALTH_PORT', 3003),
+    whatsapp: envPort('WHATSAPP_PORT', 3002),
     temporal: envPort('TEMPORAL_PORT', 7233),
     temporalUi: envPort('TEMPORAL_UI_PORT', 8233),
     postgres: envPort('EMBEDDED_PG_PORT', 5433),
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     ['realtime', 'REALTIME_PORT', 'realtime'],
     ['web', 'WEB_PORT', 'web (CRM)'],
     ['worker', 'WORKER_HEALTH_PORT', 'worker health'],
+    ['whatsapp', 'WHATSAPP_PORT', 'whatsapp health'],
   ];
   if (useDevTemporal) wanted.push(['temporal', 'TEMPORAL_PORT', 'Temporal'], ['temporalUi', 'TEMPORAL_UI_PORT', 'Temporal UI']);
   if (useEmbeddedPostgres) wanted.push(['postgres', 'EMBEDDED_PG_PORT', 'embedded PostgreSQL']);
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
     REALTIME_PORT: String(ports.realtime),
     WEB_PORT: String(ports.web),
     WORKER_HEALTH_PORT: String(ports.worker),
+    WHATSAPP_PORT: String(ports.whatsapp),
     API_INTERNAL_URL: `http://127.0.0.1:${ports.api}`,
     ...telephony.env,
     // One absolute place for the worker (which writes) and the CRM (which streams), whatever their working folder.
@@ -184,6 +187,7 @@ async function main(): Promise<void> {
       ` Realtime      ws://127.0.0.1:${ports.realtime}/media-stream`,
       ...(telephony.fakeModelPort !== null ? [` Fake model    ws://127.0.0.1:${telephony.fakeModelPort}/v1/realtime  (no OPENAI_API_KEY)`] : []),
       ` Worker health http://127.0.0.1:${ports.worker}/ready`,
+      ` WhatsApp      http://127.0.0.1:${ports.whatsapp}/ready`,
       ` Temporal UI   ${temporalUiUrl || '(external Temporal: set TEMPORAL_UI_URL)'}`,
       ` Temporal      ${temporalAddress}  namespace ${namespace}`,
       ` PostgreSQL    ${useEmbeddedPostgres ? `embedded, 127.0.0.1:${ports.postgres}` : 'external (DATABASE_URL)'}`,

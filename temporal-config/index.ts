@@ -91,4 +91,25 @@ export const ID_POLICIES = {
    * answers from the offer's status instead.
    */
   billingDeal: { workflowIdReusePolicy: 'REJECT_DUPLICATE' },
+  /**
+   * WhatsApp conversation: one running workflow per (business, contact), fed by
+   * signal-with-start; after an idle one has ended, the next message starts a new
+   * run (ALLOW_DUPLICATE). Message ids dedupe within a run and across continue-as-new.
+   */
+  conversation: { workflowIdReusePolicy: 'ALLOW_DUPLICATE' },
+} as const;
+
+/** The task queue of one whatsapp process: activities that need a Baileys socket run where the session is leased. */
+export function whatsappSessionTaskQueue(ownerId: string): string {
+  return `whatsapp-session/${ownerId}`;
+}
+
+/** Failure types of WhatsApp sending that the conversation workflow reacts to. */
+export const WHATSAPP_FAILURE_TYPES = {
+  /** The session moved to another process between routing and sending: route again. */
+  sessionMoved: 'WhatsappSessionMoved',
+  /** The provider refused the message for good. */
+  messageRefused: 'MessageRefused',
+  /** The business's per-minute outbound limit is reached; retried after the window moves. */
+  rateLimited: 'WhatsappRateLimited',
 } as const;

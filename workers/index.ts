@@ -10,7 +10,8 @@ import { closeServer, handleHealthRequest, listen } from '../platform/health';
 import { createLogger } from '../platform/logger';
 import { createAssistantProvider } from '../platform/assistant-provider';
 import { billingActivityDeps } from '../platform/billing-config';
-import { createMessageProvider } from '../platform/messaging';
+import { createMessageProvider, TwilioWhatsappSender } from '../platform/messaging';
+import { createChatAssistant } from '../platform/chat-assistant';
 import { projectRoot } from '../platform/paths';
 import type { RunningService } from '../platform/lifecycle';
 import { registerNamespaceAndSearchAttributes } from '../temporal-config/register';
@@ -48,6 +49,13 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const billing = billingActivityDeps(config);
+  // The WhatsApp assistant's tools start and update booking workflows.
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const twilioWhatsapp =
+    config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
+      ? new TwilioWhatsappSender({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL })
+      : undefined;
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -61,6 +69,9 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
       twilioVoice: createTwilioVoiceRest(config),
       publicBaseUrl: config.PUBLIC_BASE_URL,
       billing,
+      chat: createChatAssistant(config),
+      temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE, leadFollowUpAfterMs: config.LEAD_FOLLOW_UP_MINUTES * 60_000 },
+      whatsappSenders: twilioWhatsapp ? { twilio: twilioWhatsapp } : {},
     }),
     ...workflowSource(),
   });
@@ -104,6 +115,7 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
       await closeServer(server);
       await connection.close();
       await billing.pdf.close();
+      await clientConnection.close();
       await db.close();
     },
   };

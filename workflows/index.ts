@@ -61,3 +61,15 @@ export {
   type DealView,
   type DealStatus,
 } from './billing-deal';
+export {
+  conversation,
+  inboundMessageSignal,
+  humanMessageSignal,
+  takeOverUpdate,
+  handBackUpdate,
+  conversationQuery,
+  type ConversationWorkflowInput,
+  type InboundMessageSignal,
+  type HumanMessageSignal,
+  type ConversationView,
+} from './conversation';

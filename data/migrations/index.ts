@@ -3,6 +3,7 @@ import * as m0001 from './0001_app_role_and_tenancy_functions';
 import * as m0002 from './0002_core_tables';
 import * as m0003 from './0003_accounts_and_access';
 import * as m0004 from './0004_notifications';
+import * as m0005 from './0005_whatsapp';
 import * as m0006 from './0006_billing';
 import * as m0007 from './0007_calls_recordings_assistant';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS: MigrationDefinition[] = [
   { name: '0002_core_tables', up: m0002.up },
   { name: '0003_accounts_and_access', up: m0003.up },
   { name: '0004_notifications', up: m0004.up },
+  { name: '0005_whatsapp', up: m0005.up },
   { name: '0006_billing', up: m0006.up },
   { name: '0007_calls_recordings_assistant', up: m0007.up },
 ];

@@ -23,6 +23,8 @@ export class Conversation extends Model<InferAttributes<Conversation>, InferCrea
   declare takenOverByUserId: CreationOptional<string | null>;
   declare lastMessageAt: CreationOptional<Date | null>;
   declare workflowId: CreationOptional<string | null>;
+  /** Inbound messages since a user last opened the conversation in the CRM. */
+  declare unreadCount: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -38,6 +40,7 @@ export class Conversation extends Model<InferAttributes<Conversation>, InferCrea
         takenOverByUserId: { type: DataTypes.UUID, allowNull: true },
         lastMessageAt: { type: DataTypes.DATE, allowNull: true },
         workflowId: { type: DataTypes.TEXT, allowNull: true },
+        unreadCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       },
       { sequelize, tableName: 'conversations', modelName: 'Conversation' },
     );
@@ -57,6 +60,11 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare authorUserId: CreationOptional<string | null>;
   declare idempotencyKey: CreationOptional<string | null>;
   declare sentAt: CreationOptional<Date | null>;
+  /** The message as the provider gave it (Baileys WAMessage via BufferJSON), for getMessage on retries. */
+  declare providerPayload: CreationOptional<object | null>;
+  declare provider: CreationOptional<string | null>;
+  declare attempts: CreationOptional<number>;
+  declare lastError: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -74,6 +82,10 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
         authorUserId: { type: DataTypes.UUID, allowNull: true },
         idempotencyKey: { type: DataTypes.TEXT, allowNull: true },
         sentAt: { type: DataTypes.DATE, allowNull: true },
+        providerPayload: { type: DataTypes.JSONB, allowNull: true },
+        provider: { type: DataTypes.TEXT, allowNull: true },
+        attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        lastError: { type: DataTypes.TEXT, allowNull: true },
       },
       { sequelize, tableName: 'messages', modelName: 'Message' },
     );

@@ -10,9 +10,13 @@ import { ApiKey, AuthSession, PasswordResetToken, LoginThrottle } from './access
 import { Notification } from './notification';
 import { AssistantSettings, AssistantInstruction, FaqEntry, TwilioCallEvent } from './assistant';
 
+import { WhatsappAuthKey, WhatsappConnection } from './whatsapp';
+
 export { Business, PhoneNumber, User, Lead, LeadStatus, Note, Task, Appointment, Call, Conversation, Message, AuditLog, ApiKey, AuthSession, PasswordResetToken, LoginThrottle, Notification };
 export { AssistantSettings, AssistantInstruction, FaqEntry, TwilioCallEvent };
 export { ASSISTANT_CHANNELS, type AssistantChannel } from './assistant';
+export { WhatsappAuthKey, WhatsappConnection };
+export { WHATSAPP_PROVIDERS, WHATSAPP_STATUSES, type WhatsappProvider, type WhatsappStatus } from './whatsapp';
 export type { ApiKeyScope, PasswordTokenPurpose } from './access';
 export type { BusinessLocale, PhoneNumberChannel } from './business';
 export { USER_ROLES, type UserRole } from './user';
@@ -23,7 +27,11 @@ export type { ConversationChannel } from './conversation';
 export type { NotificationChannel, NotificationStatus } from './notification';
 export type { WeeklyHoursRule, BookingRules, TimeRange } from './rule-types';
 
-const ALL_MODELS = [Business, PhoneNumber, User, Lead, LeadStatus, Note, Task, Appointment, Call, Conversation, Message, AuditLog, ApiKey, AuthSession, PasswordResetToken, LoginThrottle, Notification, AssistantSettings, AssistantInstruction, FaqEntry, TwilioCallEvent];
+const ALL_MODELS = [
+  Business, PhoneNumber, User, Lead, LeadStatus, Note, Task, Appointment, Call, Conversation, Message, AuditLog, ApiKey, AuthSession, PasswordResetToken, LoginThrottle, Notification,
+  AssistantSettings, AssistantInstruction, FaqEntry, TwilioCallEvent,
+  WhatsappAuthKey, WhatsappConnection,
+];
 
 export function initModels(sequelize: Sequelize): void {
   for (const model of ALL_MODELS) model.initModel(sequelize);

@@ -123,7 +123,8 @@ export class FakeTwilioRest {
     const from = form.get('From');
     const body = form.get('Body');
     if (!to || !from || !body) return this.answer(res, 400, { code: 21604, message: "A 'To', 'From' and 'Body' are required", status: 400 });
-    if (!/^\+[1-9]\d{6,14}$/.test(to)) return this.answer(res, 400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 });
+    // WhatsApp through the same resource: numbers carry a `whatsapp:` prefix (and both sides must).
+    if (!/^(whatsapp:)?\+[1-9]\d{6,14}$/.test(to) || to.startsWith('whatsapp:') !== from.startsWith('whatsapp:')) return this.answer(res, 400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 });
     const failure = this.failures.shift();
     if (failure) return this.answer(res, failure, { code: 20500, message: 'Internal Server Error', status: failure });
 

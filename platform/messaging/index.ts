@@ -24,3 +24,4 @@ export function createMessageProvider(config: MessagingConfig, logger: Logger): 
   }
   return new LogMessageProvider(logger);
 }
+export { TwilioWhatsappSender, type WhatsappSender, type WhatsappOutgoing, type WhatsappSendResult, type WhatsappProviderName } from './whatsapp';

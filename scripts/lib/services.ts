@@ -15,11 +15,12 @@ const ROOT = path.resolve(__dirname, '../..');
 const TSX = ['--import', 'tsx'];
 
 /** The application processes `npm start` runs, each on its own port. */
-export function applicationServices(ports: { api: number; realtime: number; web: number; worker: number }): ServiceSpec[] {
+export function applicationServices(ports: { api: number; realtime: number; web: number; worker: number; whatsapp: number }): ServiceSpec[] {
   return [
     { name: 'api', command: process.execPath, args: [...TSX, 'api/main.ts'], healthPort: ports.api },
     { name: 'worker', command: process.execPath, args: [...TSX, 'workers/main.ts'], healthPort: ports.worker },
     { name: 'realtime', command: process.execPath, args: [...TSX, 'realtime/main.ts'], healthPort: ports.realtime },
+    { name: 'whatsapp', command: process.execPath, args: [...TSX, 'whatsapp/main.ts'], healthPort: ports.whatsapp },
     {
       name: 'web',
       command: process.execPath,

@@ -132,6 +132,18 @@ describe('input validation and fuzzing of every write endpoint', () => {
       valid: () => ({ id: 'evt_fuzz', type: 'checkout.completed', data: { checkoutId: 'chk_fuzz', invoiceId: '00000000-0000-4000-8000-000000000000', amount: 100, currency: 'ILS' } }),
       caller: 'anonymous',
     },
+    'whatsapp.conversations.markRead': { method: 'POST', path: () => '/whatsapp/conversations/00000000-0000-4000-8000-000000000000/read', caller: 'owner' },
+    'whatsapp.conversations.send': {
+      method: 'POST',
+      path: () => '/whatsapp/conversations/00000000-0000-4000-8000-000000000000/messages',
+      valid: () => ({ text: 'שלום, כאן העסק', clientMessageId: 'fuzz-client-0001' }),
+      caller: 'owner',
+    },
+    'whatsapp.conversations.takeOver': { method: 'POST', path: () => '/whatsapp/conversations/00000000-0000-4000-8000-000000000000/take-over', caller: 'owner' },
+    'whatsapp.conversations.handBack': { method: 'POST', path: () => '/whatsapp/conversations/00000000-0000-4000-8000-000000000000/hand-back', caller: 'owner' },
+    'whatsapp.connection.connect': { method: 'POST', path: () => '/whatsapp/connection', valid: () => ({ provider: 'twilio' }), caller: 'owner' },
+    'whatsapp.connection.pairingCode': { method: 'POST', path: () => '/whatsapp/connection/pairing-code', valid: () => ({ phone: '0501234567' }), caller: 'owner' },
+    'whatsapp.connection.logout': { method: 'POST', path: () => '/whatsapp/connection/logout', caller: 'owner' },
   };
 
   it('has a fuzz case for every write endpoint of the route table', () => {

@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiKey, Appointment, AssistantInstruction, AssistantSettings, Business, Call, FaqEntry, Lead, Notification, Task } from '../../data';
+import { ApiKey, Appointment, AssistantInstruction, AssistantSettings, Business, Call, Conversation, FaqEntry, Lead, Message, Notification, Task, WhatsappConnection } from '../../data';
 import { LocalRecordingStorage } from '../../platform/recordings/storage';
 import { LogMessageProvider } from '../../platform/messaging';
 import type { AnyRoute } from '../../api/routes/registry';
@@ -48,6 +48,7 @@ interface BFixtures {
   callId: string;
   faqId: string;
   billing: BillingFixtures;
+  conversationId: string;
 }
 
 const RANGE = 'from=2031-01-01T00:00:00Z&to=2031-01-31T00:00:00Z';
@@ -161,6 +162,16 @@ const CASES: Record<string, (b: BFixtures) => Case> = {
     body: { id: 'evt_matrix', type: 'checkout.completed', data: { checkoutId: 'chk_matrix', invoiceId: b.billing.invoiceId, amount: 100, currency: 'ILS' } },
     expect: 'public',
   }),
+  'whatsapp.conversations.list': () => ({ method: 'GET', path: '/whatsapp/conversations', expect: 'own-scope' }),
+  'whatsapp.conversations.messages': (b) => ({ method: 'GET', path: `/whatsapp/conversations/${b.conversationId}/messages`, expect: 'b-target' }),
+  'whatsapp.conversations.markRead': (b) => ({ method: 'POST', path: `/whatsapp/conversations/${b.conversationId}/read`, expect: 'b-target' }),
+  'whatsapp.conversations.send': (b) => ({ method: 'POST', path: `/whatsapp/conversations/${b.conversationId}/messages`, body: { text: 'pwned' }, expect: 'b-target' }),
+  'whatsapp.conversations.takeOver': (b) => ({ method: 'POST', path: `/whatsapp/conversations/${b.conversationId}/take-over`, expect: 'b-target' }),
+  'whatsapp.conversations.handBack': (b) => ({ method: 'POST', path: `/whatsapp/conversations/${b.conversationId}/hand-back`, expect: 'b-target' }),
+  'whatsapp.connection.get': () => ({ method: 'GET', path: '/whatsapp/connection', expect: 'own-scope' }),
+  'whatsapp.connection.connect': () => ({ method: 'POST', path: '/whatsapp/connection', body: { provider: 'twilio' }, expect: 'own-scope' }),
+  'whatsapp.connection.pairingCode': () => ({ method: 'POST', path: '/whatsapp/connection/pairing-code', body: { phone: '0501234567' }, expect: 'own-scope' }),
+  'whatsapp.connection.logout': () => ({ method: 'POST', path: '/whatsapp/connection/logout', expect: 'own-scope' }),
 };
 
 /** Every (method, path) the Express router actually serves, found by walking its stack. */
@@ -198,6 +209,8 @@ async function snapshotOfB(b: BFixtures): Promise<Record<string, string>> {
           ]),
         ),
       ),
+      conversations: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM conversations WHERE business_id = $1) x"),
+      whatsapp: await digest("SELECT md5(string_agg(row_to_json(x)::text, '|' ORDER BY x.id)) AS d FROM (SELECT * FROM whatsapp_connections WHERE business_id = $1) x"),
       sessions: await digest('SELECT count(*)::text AS d FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE u.business_id = $1'),
     };
   });
@@ -236,9 +249,13 @@ describe('isolation matrix: business A against business B, every route', () => {
       instructions: await AssistantInstruction.create({ businessId: bBiz.id, channel: 'voice', version: 1, body: 'Instructions of B', isActive: true }),
     }));
     const billing = await createBillingFixtures(t.db, bBiz.id, lead.id);
-    b = { biz: bBiz, keyId: key.id, keyPrefix: issued.prefix, leadId: lead.id, appointmentId: appointment.id, taskId: task.id, callId: call.id, faqId: faq.id, billing };
+    const conversation = await t.db.withTenant({ businessId: bBiz.id }, async () => {
+      await WhatsappConnection.create({ businessId: bBiz.id, provider: 'baileys', wanted: true, status: 'open' });
+      return Conversation.create({ businessId: bBiz.id, channel: 'whatsapp', contactE164: '+972529990001', unreadCount: 3 });
+    });
+    b = { biz: bBiz, keyId: key.id, keyPrefix: issued.prefix, leadId: lead.id, appointmentId: appointment.id, taskId: task.id, callId: call.id, faqId: faq.id, billing, conversationId: conversation.id };
     markersOfB = [
-      bBiz.id, bBiz.name, key.id, issued.prefix, lead.id, appointment.id, task.id, 'Task of B', '+972529990001',
+      bBiz.id, bBiz.name, key.id, issued.prefix, lead.id, appointment.id, task.id, conversation.id, 'Task of B', '+972529990001',
       call.id, call.callSid, 'Summary of B', faq.id, 'Answer of B', 'Instructions of B',
       ...Object.values(bBiz.users).flatMap((u) => [u.id, u.email]),
       ...billing.markers,
@@ -555,6 +572,24 @@ describe('isolation in activities run for A', () => {
     sendDealMessage: async (activities) => {
       await expect(activities.sendDealMessage({ businessId: a.id, idempotencyKey: 'a-deal-message', kind: 'invoice_issued', offerId: bBilling.sentOfferId })).rejects.toThrow(/not found/);
     },
+    routeWhatsappMessage: async (activities) => {
+      // B sends through Twilio; A chose nothing and holds no session: A is told so, not given B's route.
+      await bWhatsapp();
+      await expect(activities.routeWhatsappMessage({ businessId: a.id })).rejects.toThrow(/no whatsapp process/);
+    },
+    sendWhatsappMessage: async (activities) => {
+      const { message } = await bWhatsapp();
+      const aConversation = await t.db.withTenant({ businessId: a.id }, () => Conversation.create({ businessId: a.id, channel: 'whatsapp', contactE164: '+972507770001' }));
+      // B's idempotency key, used by A: A records its own message (this worker has no sender, so it stops there).
+      await expect(activities.sendWhatsappMessage({ businessId: a.id, conversationId: aConversation.id, to: '+972507770001', body: 'A', idempotencyKey: 'wa-key-b-used' })).rejects.toThrow(/cannot send/);
+      const own = await t.db.withTenant({ businessId: a.id }, () => Message.findOne({ where: { idempotencyKey: 'wa-key-b-used' }, rejectOnEmpty: true }));
+      expect(own.id).not.toBe(message.id);
+      expect(await t.db.withTenant({ businessId: b.id }, () => Message.findByPk(message.id))).toMatchObject({ body: 'B', status: 'sent' });
+    },
+    generateConversationReply: async (activities) => {
+      const { conversation } = await bWhatsapp();
+      await expect(activities.generateConversationReply({ businessId: a.id, conversationId: conversation.id, toolKey: 'wa-isolation' })).rejects.toThrow();
+    },
   };
   let bBilling: BillingFixtures;
   let bBillingBefore: unknown;
@@ -563,6 +598,17 @@ describe('isolation in activities run for A', () => {
       const count = async (table: string) => (await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE business_id = $1`, [b.id])).rows[0]!.n;
       const contract = (await client.query<{ status: string }>('SELECT status FROM contracts WHERE id = $1', [bBilling.contractId])).rows[0]!.status;
       return { invoices: await count('invoices'), receipts: await count('receipts'), contract };
+    });
+  /** B's WhatsApp: a Twilio connection, a conversation and a sent message, created on first use. */
+  const bWhatsapp = () =>
+    t.db.withTenant({ businessId: b.id }, async () => {
+      if (!(await WhatsappConnection.findOne())) await WhatsappConnection.create({ businessId: b.id, provider: 'twilio', wanted: true });
+      const [conversation] = await Conversation.findOrCreate({ where: { channel: 'whatsapp', contactE164: B_PHONE }, defaults: { businessId: b.id, channel: 'whatsapp', contactE164: B_PHONE } });
+      const [message] = await Message.findOrCreate({
+        where: { idempotencyKey: 'wa-key-b-used' },
+        defaults: { businessId: b.id, conversationId: conversation.id, direction: 'outbound', body: 'B', status: 'sent', idempotencyKey: 'wa-key-b-used' },
+      });
+      return { conversation, message };
     });
   /** B's call, created on first use. */
   const bCallRow = () =>

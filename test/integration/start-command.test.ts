@@ -36,7 +36,7 @@ async function waitForOutput(run: Run, pattern: RegExp, timeoutMs: number): Prom
 }
 
 async function freePorts() {
-  const names = ['API_PORT', 'REALTIME_PORT', 'WEB_PORT', 'WORKER_HEALTH_PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'EMBEDDED_PG_PORT', 'FAKE_OPENAI_PORT'];
+  const names = ['API_PORT', 'REALTIME_PORT', 'WEB_PORT', 'WORKER_HEALTH_PORT', 'WHATSAPP_PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'EMBEDDED_PG_PORT', 'FAKE_OPENAI_PORT'];
   const env: Record<string, string> = {};
   for (const name of names) env[name] = String(await freePort());
   return env;
