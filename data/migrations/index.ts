@@ -3,7 +3,7 @@ import * as m0001 from './0001_app_role_and_tenancy_functions';
 import * as m0002 from './0002_core_tables';
 import * as m0003 from './0003_accounts_and_access';
 import * as m0004 from './0004_notifications';
-import * as m0008 from './0008_lead_search_indexes';
+import * as m0008 from './0008_leads_list_order_index';
 
 /**
  * Every migration, in order. Strictly additive: a migration may add tables,
@@ -14,7 +14,7 @@ export const MIGRATIONS: MigrationDefinition[] = [
   { name: '0002_core_tables', up: m0002.up },
   { name: '0003_accounts_and_access', up: m0003.up },
   { name: '0004_notifications', up: m0004.up },
-  { name: '0008_lead_search_indexes', up: m0008.up },
+  { name: '0008_leads_list_order_index', up: m0008.up },
 ];
 
 export type { MigrationContext, MigrationDefinition } from './types';
