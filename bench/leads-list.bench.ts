@@ -61,7 +61,7 @@ export async function run(): Promise<Record<string, number>> {
     console.log(`\n== leads list: ${LEADS.toLocaleString('en')} leads in one business (+${NEIGHBOUR_LEADS.toLocaleString('en')} next door), seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s ==`);
     const cases: Array<[string, LeadListQuery]> = [
       ['first page', { page: 1 }],
-      ['page 2,000 (offset 49,975)', { page: 2_000 }],
+      ['last page offered (400, offset 9,975)', { page: 400 }],
       ['status filter, first page', { status: 'qualified', page: 1 }],
       ['search by name', { search: 'לקוח 4242', page: 1 }],
       ['search by phone digits', { search: '10004242', page: 1 }],

@@ -6,7 +6,7 @@ import { db } from '$lib/server/db';
 import { isUuid } from '$lib/server/forms';
 import { businessTimeZone } from '$lib/server/business';
 import { statusOptions, toLeadRow } from '$lib/server/leads';
-import { LEADS_PAGE_SIZE as PAGE_SIZE, listLeadsPage } from '$api/services/lead-list';
+import { LEADS_PAGE_SIZE as PAGE_SIZE, listLeadsPage, MAX_LEADS_PAGE } from '$api/services/lead-list';
 import { deleteLeads, moveLeadsToStatus } from '$lib/server/lead-changes';
 import { leadUpdateBody } from '$api/routes/leads';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,7 +18,7 @@ export const load: PageServerLoad = async ({ url }) => {
 	const search = url.searchParams.get('search')?.trim().slice(0, 100) || undefined;
 	const statusParam = url.searchParams.get('status') ?? '';
 	const status = STATUS_KEY.test(statusParam) ? statusParam : undefined;
-	const page = Math.min(Math.max(Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1, 1), 4000);
+	const page = Math.min(Math.max(Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1, 1), MAX_LEADS_PAGE);
 
 	const { rows, count, statuses, timeZone } = await db().withTenant(tenantIdentity(auth), async () => {
 		const [list, statuses, timeZone] = await Promise.all([
@@ -32,7 +32,8 @@ export const load: PageServerLoad = async ({ url }) => {
 		leads: rows.map(toLeadRow),
 		total: count,
 		page,
-		pageCount: Math.max(1, Math.ceil(count / PAGE_SIZE)),
+		pageCount: Math.min(MAX_LEADS_PAGE, Math.max(1, Math.ceil(count / PAGE_SIZE))),
+		pagesCapped: count > MAX_LEADS_PAGE * PAGE_SIZE,
 		search: search ?? '',
 		status: status ?? '',
 		statuses,
