@@ -16,6 +16,7 @@ import {
   openSigning,
   closeUnsignedContract,
   paidAgorotOf,
+  unreceiptedPaymentIds,
   setOfferStatus,
   signatureOf,
   storeSignedPdf,
@@ -259,6 +260,11 @@ export function createBillingActivities(deps: ActivityDependencies) {
         if (paidAgorot >= invoice.totalAgorot && invoice.offerId) await setOfferStatus(invoice.offerId, 'paid', ['invoiced']);
         return { receiptId: receipt.id, number: receipt.number, amountAgorot: receipt.amountAgorot, paidAgorot, totalAgorot: invoice.totalAgorot };
       });
+    },
+
+    /** Payments of the invoice still without a receipt (recorded while the deal's signal was lost). */
+    async unreceiptedPayments(input: { businessId: string; invoiceId: string }): Promise<string[]> {
+      return tenant(input.businessId, () => unreceiptedPaymentIds(input.invoiceId));
     },
 
     /** The signed contract as PDF (with the signature block), stored once beside the contract. */

@@ -12,6 +12,7 @@ import { cancelBillingDeal, signalPaymentRecorded, startBillingDeal } from './bi
 export interface DealTimers {
   signingTtlMs: number;
   reminderOffsetsMs: number[];
+  paymentCheckMs?: number;
 }
 
 export type SendOutcome = { ok: true; workflowId: string } | { ok: false; reason: 'not_found' | 'not_draft' | 'no_phone' };
@@ -27,7 +28,7 @@ export async function sendOffer(db: Database, client: Client, taskQueue: string,
   });
   if (!checked.ok) return checked;
   // Started before the status changes: a failed start leaves a draft that can be sent again.
-  const { workflowId } = await startBillingDeal(client, taskQueue, { businessId: identity.businessId, offerId, leadId: checked.offer.leadId, ...timers });
+  const { workflowId } = await startBillingDeal(client, taskQueue, { businessId: identity.businessId, offerId, leadId: checked.offer.leadId, signingTtlMs: timers.signingTtlMs, reminderOffsetsMs: timers.reminderOffsetsMs, paymentCheckMs: timers.paymentCheckMs });
   await db.withTenant(identity, () => setOfferWorkflow(offerId, workflowId));
   return { ok: true, workflowId };
 }

@@ -25,6 +25,11 @@ export interface BillingDealInput {
   signingTtlMs: number;
   /** Reminders while unsigned, as offsets from sending (those past the expiry are dropped). */
   reminderOffsetsMs: number[];
+  /**
+   * While unpaid, how soon the deal first looks in the database for payments whose signal was lost
+   * (the wait doubles after each look, up to a day). Default one hour.
+   */
+  paymentCheckMs?: number;
 }
 
 export type DealStatus = 'preparing' | 'awaiting_signature' | 'signed' | 'invoiced' | 'paid' | 'cancelled' | 'expired';
@@ -131,6 +136,11 @@ export async function billingDeal(input: BillingDealInput): Promise<DealView> {
   const reminders = [...new Set(input.reminderOffsetsMs)].filter((offset) => offset > 0 && offset < input.signingTtlMs).sort((a, b) => a - b);
   for (const [index, offset] of reminders.entries()) {
     if (await condition(decided, Math.max(1, sentAt + offset - Date.now()))) break;
+    // A signature whose signal was lost is in the database: look before reminding.
+    if ((await billing.contractStatus({ businessId: input.businessId, contractId: contract.contractId })) === 'signed') {
+      signed = true;
+      break;
+    }
     await billing.sendSigningLink({
       businessId: input.businessId,
       contractId: contract.contractId,
@@ -197,8 +207,19 @@ export async function billingDeal(input: BillingDealInput): Promise<DealView> {
     view.pdfFailed = true;
   }
 
+  let checkAfterMs = input.paymentCheckMs ?? 3_600_000;
   while (view.paidAgorot < invoice.totalAgorot) {
-    await condition(() => pendingPayments.length > 0);
+    if (!(await condition(() => pendingPayments.length > 0, checkAfterMs))) {
+      // Nothing signalled for a while: payments recorded while Temporal was unreachable are in the database.
+      for (const paymentId of await billing.unreceiptedPayments({ businessId: input.businessId, invoiceId: invoice.invoiceId })) {
+        if (!seenPayments.has(paymentId)) {
+          seenPayments.add(paymentId);
+          pendingPayments.push(paymentId);
+        }
+      }
+      checkAfterMs = Math.min(checkAfterMs * 2, 24 * 3_600_000);
+      continue;
+    }
     const paymentId = pendingPayments.shift()!;
     const receipt = await billing.issuePaymentReceipt({ businessId: input.businessId, paymentId });
     view.paidAgorot = receipt.paidAgorot;

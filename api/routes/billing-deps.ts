@@ -12,6 +12,8 @@ export interface BillingRouteOptions {
   reminderOffsetsMs: number[];
   /** Verifies the card provider's webhooks; null refuses every webhook (403). */
   cardWebhookSecret: string | null;
+  /** First wait before an unpaid deal looks for payments whose signal was lost (default 1 hour). */
+  paymentCheckMs?: number;
 }
 
 export const DEFAULT_BILLING_ROUTE_OPTIONS: BillingRouteOptions = {

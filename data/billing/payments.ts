@@ -97,3 +97,12 @@ export async function findPaymentByKey(idempotencyKey: string): Promise<PaymentR
   const row = await selectOne<Record<string, unknown>>(`SELECT ${COLUMNS} FROM payments WHERE idempotency_key = :idempotencyKey`, { idempotencyKey });
   return row ? toPayment(row) : null;
 }
+
+/** Payments of an invoice that have no receipt yet (a deal whose signal was lost finds them here). */
+export async function unreceiptedPaymentIds(invoiceId: string): Promise<string[]> {
+  const rows = await select<{ id: string }>(
+    'SELECT p.id FROM payments p WHERE p.invoice_id = :invoiceId AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.payment_id = p.id) ORDER BY p.paid_at, p.id',
+    { invoiceId },
+  );
+  return rows.map((row) => row.id);
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import type { Activities } from '../../activities';
 import { DEV_BILLING_DEPS } from '../../activities/billing';
+import { recordPayment } from '../../data/billing';
 import { FakeCardPayments } from '../../devtools/fakes/card-payments-fake';
 import { HttpCardPaymentProvider } from '../../platform/payments/card-provider';
 import type { MessageProvider, OutgoingMessage } from '../../platform/messaging';
@@ -55,7 +56,7 @@ async function setUp(options: { ttlMs: number; remindersMs: number[]; cardUrl?: 
   };
   const t = await startTestApi({
     messages,
-    billing: { signingTtlMs: options.ttlMs, reminderOffsetsMs: options.remindersMs, cardWebhookSecret: WEBHOOK_SECRET },
+    billing: { signingTtlMs: options.ttlMs, reminderOffsetsMs: options.remindersMs, cardWebhookSecret: WEBHOOK_SECRET, paymentCheckMs: 2_000 },
     worker: {
       billing,
       wrapActivities: options.wrap,
@@ -258,5 +259,11 @@ describe('billing deal: a crash between the signature and the invoice', () => {
     expect(view).toMatchObject({ status: 'invoiced', invoiceNumber: 1 });
     const invoices = await f.owner.get<{ invoices: Array<{ number: number; offerId: string }> }>('/billing/invoices');
     expect(invoices.body.invoices.map((i) => [i.number, i.offerId])).toEqual([[1, offerId]]);
+
+    // A payment recorded while the deal could not be signalled (Temporal unreachable) is found in the database.
+    await f.t.db.withTenant({ businessId: f.biz.id }, () =>
+      recordPayment({ invoiceId: view!.invoiceId!, provider: 'manual', method: 'transfer', amountAgorot: view!.totalAgorot!, idempotencyKey: 'lost-signal-payment' }),
+    );
+    expect(await waitFor(() => dealView(f, offerId), (v) => v?.status === 'paid', 60_000)).toMatchObject({ status: 'paid', receiptNumbers: [1] });
   }, 180_000);
 });

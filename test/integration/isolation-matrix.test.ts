@@ -566,6 +566,9 @@ describe('isolation in activities run for A', () => {
       await expect(activities.issuePaymentReceipt({ businessId: a.id, paymentId: bBilling.paymentId })).rejects.toThrow(/not found/);
       expect(await bBillingState()).toEqual(bBillingBefore);
     },
+    unreceiptedPayments: async (activities) => {
+      expect(await activities.unreceiptedPayments({ businessId: a.id, invoiceId: bBilling.invoiceId })).toEqual([]);
+    },
     renderSignedContract: async (activities) => {
       await expect(activities.renderSignedContract({ businessId: a.id, contractId: bBilling.contractId })).rejects.toThrow(/not found/);
     },
