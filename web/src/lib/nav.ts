@@ -18,7 +18,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
 	{ id: 'calendar', href: '/calendar', available: true },
 	{ id: 'tasks', href: '/tasks', available: false },
 	{ id: 'calls', href: '/calls', available: false },
-	{ id: 'whatsapp', href: '/whatsapp', available: false },
+	{ id: 'whatsapp', href: '/whatsapp', available: true, permission: 'conversation.read' },
 	{ id: 'billing', href: '/billing', available: false, permission: 'billing.manage' },
 	{ id: 'settings', href: '/settings', available: false, permission: 'settings.read' },
 	{ id: 'users', href: '/users', available: false, permission: 'user.list' },
