@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
     WHATSAPP_LEASE_SECONDS: '10',
     WHATSAPP_LEASE_RENEW_SECONDS: '2',
   });
-  const service = await startWhatsapp(config, { logger, openSocket: sockets.create, ownerId: `bench-${process.pid}` });
+  const service = await startWhatsapp(config, { logger, openSocket: sockets.create, ownerId: `bench-${process.pid}`, onlyBusinessIds: [businessId] });
   try {
     await until(() => sockets.sockets.length === 1);
     const socket = sockets.latest;

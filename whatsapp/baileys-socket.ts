@@ -11,7 +11,15 @@ import { messageStoreGetMessage } from './inbound';
  * store, no QR in the terminal (the CRM shows it), not marked online (the
  * owner's phone keeps getting notifications), no full history sync.
  */
-export async function openBaileysSocket(options: { db: Database; logger: Logger; businessId: string; auth: PostgresAuthState }): Promise<SessionSocket> {
+export async function openBaileysSocket(options: {
+  db: Database;
+  logger: Logger;
+  businessId: string;
+  auth: PostgresAuthState;
+  /** WhatsApp's WebSocket endpoint; tests point it at a local port. */
+  waWebSocketUrl?: string;
+  connectTimeoutMs?: number;
+}): Promise<SessionSocket> {
   const { makeCacheableSignalKeyStore, makeWASocket } = await loadBaileys();
   const logger = options.logger.child({ businessId: options.businessId, component: 'baileys' });
   logger.level = 'warn';
@@ -22,6 +30,8 @@ export async function openBaileysSocket(options: { db: Database; logger: Logger;
     markOnlineOnConnect: false,
     syncFullHistory: false,
     getMessage: messageStoreGetMessage(options.db, options.businessId),
+    ...(options.waWebSocketUrl ? { waWebSocketUrl: options.waWebSocketUrl } : {}),
+    ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
   });
   return socket as unknown as SessionSocket;
 }

@@ -100,15 +100,19 @@ export class SessionConnection {
     await this.#connect();
   }
 
-  /** Stops without touching the stored auth state (shutdown, lease lost). */
-  async stop(reason: StopReason = 'stopped', wanted = true): Promise<void> {
+  /**
+   * Stops without touching the stored auth state (shutdown, lease lost). `report`
+   * false leaves the status alone: the session moves to another process, which
+   * reports its own.
+   */
+  async stop(reason: StopReason = 'stopped', wanted = true, report = true): Promise<void> {
     this.#running = false;
     this.#cancelReconnect();
     const socket = this.#socket;
     this.#socket = null;
     this.#generation++;
     if (socket) await socket.end(undefined).catch(() => undefined);
-    await this.#report(reason === 'stopped' ? 'disconnected' : 'failed', { reason, wanted });
+    if (report) await this.#report(reason === 'stopped' ? 'disconnected' : 'failed', { reason, wanted });
   }
 
   /** Logs the device out at WhatsApp (when connected) and deletes the stored auth state. */

@@ -31,6 +31,8 @@ export interface WhatsappDependencies {
   openSocket?: (input: { businessId: string; auth: PostgresAuthState }) => SessionSocket | Promise<SessionSocket>;
   /** Names this process in the lease table (tests run two in one process). */
   ownerId?: string;
+  /** Only these businesses' sessions (tests and benchmarks sharing a database); default all. */
+  onlyBusinessIds?: readonly string[];
 }
 
 /**
@@ -76,6 +78,7 @@ export async function startWhatsapp(config: AppConfig, deps: WhatsappDependencie
     leaseMs: config.WHATSAPP_LEASE_SECONDS * 1000,
     renewEveryMs: Math.min(config.WHATSAPP_LEASE_RENEW_SECONDS, config.WHATSAPP_LEASE_SECONDS / 2) * 1000,
     maxSessions: config.WHATSAPP_MAX_SESSIONS,
+    onlyBusinessIds: deps.onlyBusinessIds,
     onAcquire: (businessId) => sessions.start(businessId),
     onRelease: (businessId) => sessions.stop(businessId),
   });

@@ -13,6 +13,8 @@ export interface SessionLeaseOptions {
   renewEveryMs: number;
   /** Most sessions this process runs; the rest are left to the others. */
   maxSessions?: number;
+  /** Only these businesses (tests and benchmarks that share one database with other runs); default all. */
+  onlyBusinessIds?: readonly string[];
   /** A lease was won: start the business's session here. */
   onAcquire: (businessId: string) => Promise<void> | void;
   /** The lease is gone (released, lost or no longer wanted): stop the session here. */
@@ -103,9 +105,10 @@ export class SessionLeaseManager {
            WHERE owner_id = :owner AND expires_at > now() RETURNING business_id`,
           { replacements: { owner: ownerId, leaseSeconds: leaseMs / 1000 }, type: QueryTypes.SELECT, transaction },
         );
+        const only = this.#options.onlyBusinessIds;
         const wantedRows = await db.sequelize.query<{ business_id: string }>(
-          "SELECT business_id FROM whatsapp_connections WHERE wanted AND provider = 'baileys' ORDER BY business_id",
-          { type: QueryTypes.SELECT, transaction },
+          `SELECT business_id FROM whatsapp_connections WHERE wanted AND provider = 'baileys'${only ? ' AND business_id IN (:only)' : ''} ORDER BY business_id`,
+          { replacements: only ? { only: only.length ? [...only] : ['00000000-0000-0000-0000-000000000000'] } : {}, type: QueryTypes.SELECT, transaction },
         );
         return { renewed: new Set(renewedRows.map((r) => r.business_id)), wanted: new Set(wantedRows.map((r) => r.business_id)) };
       },

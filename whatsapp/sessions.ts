@@ -86,11 +86,13 @@ export class SessionRegistry implements LocalSessions {
     this.#sessions.delete(businessId);
     const connection = await this.#options.db.withTenant({ businessId }, () => WhatsappConnection.findOne());
     if (connection?.status === 'logged_out' && !connection.wanted) await session.logout();
-    else await session.stop('stopped', connection?.wanted ?? false);
+    // Still wanted: the session moves to another process (lease lost, shutdown), which reports its status.
+    else if (connection?.wanted) await session.stop('stopped', true, false);
+    else await session.stop('stopped', false);
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all([...this.#sessions.keys()].map((businessId) => this.#sessions.get(businessId)!.stop().finally(() => this.#sessions.delete(businessId))));
+    await Promise.all([...this.#sessions.keys()].map((businessId) => this.#sessions.get(businessId)!.stop('stopped', true, false).finally(() => this.#sessions.delete(businessId))));
   }
 
   /** Pairing codes asked for in the CRM (pairing_phone_e164 set, no code yet) for the sessions held here. */

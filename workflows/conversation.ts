@@ -122,7 +122,12 @@ export async function conversation(input: ConversationWorkflowInput): Promise<Co
   for (;;) {
     const aiTurn = () => pending.length > 0 && view.takenOverByUserId === null;
     const woke = await condition(() => outbox.length > 0 || aiTurn() || (pending.length > 0 && view.takenOverByUserId !== null), idleTimeoutMs);
-    if (!woke) break;
+    // Idle: end (the next message starts a new run), unless a person holds the conversation,
+    // whose takeover must outlive the idle time until they hand it back.
+    if (!woke) {
+      if (view.takenOverByUserId === null) break;
+      continue;
+    }
 
     while (outbox.length > 0) {
       const message = outbox.shift()!;

@@ -250,7 +250,7 @@ describe('isolation matrix: business A against business B, every route', () => {
     }));
     const billing = await createBillingFixtures(t.db, bBiz.id, lead.id);
     const conversation = await t.db.withTenant({ businessId: bBiz.id }, async () => {
-      await WhatsappConnection.create({ businessId: bBiz.id, provider: 'baileys', wanted: true, status: 'open' });
+      await WhatsappConnection.create({ businessId: bBiz.id, provider: 'baileys', wanted: false, status: 'open' });
       return Conversation.create({ businessId: bBiz.id, channel: 'whatsapp', contactE164: '+972529990001', unreadCount: 3 });
     });
     b = { biz: bBiz, keyId: key.id, keyPrefix: issued.prefix, leadId: lead.id, appointmentId: appointment.id, taskId: task.id, callId: call.id, faqId: faq.id, billing, conversationId: conversation.id };

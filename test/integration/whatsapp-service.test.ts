@@ -37,7 +37,7 @@ describe('whatsapp service (Baileys sessions, fake sockets)', () => {
       WHATSAPP_LEASE_SECONDS: '4',
       WHATSAPP_LEASE_RENEW_SECONDS: '1',
     });
-    service = await startWhatsapp(config, { logger: testLogger, openSocket: sockets.create, ownerId: `svc-${process.pid}` });
+    service = await startWhatsapp(config, { logger: testLogger, openSocket: sockets.create, ownerId: `svc-${process.pid}`, onlyBusinessIds: [businessId] });
   }, 120_000);
 
   afterAll(async () => {

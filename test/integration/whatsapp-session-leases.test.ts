@@ -11,6 +11,8 @@ class SessionRegistry {
   readonly runningOn = new Map<string, string>();
   readonly doubleStarts: string[] = [];
 
+  constructor(readonly businesses: readonly string[]) {}
+
   manager(db: Database, ownerId: string): SessionLeaseManager {
     return new SessionLeaseManager({
       db,
@@ -18,6 +20,8 @@ class SessionRegistry {
       ownerId,
       leaseMs: LEASE_MS,
       renewEveryMs: RENEW_EVERY_MS,
+      // Other test files share the database: only this file's businesses.
+      onlyBusinessIds: this.businesses,
       onAcquire: (businessId) => {
         const current = this.runningOn.get(businessId);
         if (current && current !== ownerId) this.doubleStarts.push(`${businessId} on ${current} and ${ownerId}`);
@@ -60,7 +64,7 @@ describe(SessionLeaseManager.name, () => {
   });
 
   it('runs each of 20 sessions exactly once across two processes, and moves a dead process\'s sessions within the lease time', async () => {
-    const registry = new SessionRegistry();
+    const registry = new SessionRegistry(businesses);
     const first = registry.manager(dbA, 'process-a');
     const second = registry.manager(dbB, 'process-b');
     // Both start together and race for the same free leases.
@@ -97,7 +101,7 @@ describe(SessionLeaseManager.name, () => {
   });
 
   it('hands sessions over at once on a graceful stop, and stops a session that is no longer wanted', async () => {
-    const registry = new SessionRegistry();
+    const registry = new SessionRegistry(businesses);
     const first = registry.manager(dbA, 'graceful-a');
     await first.start();
     await waitFor(() => registry.countOn('graceful-a'), (count) => count === 20);

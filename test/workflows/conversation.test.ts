@@ -148,7 +148,7 @@ describe('conversation workflow', () => {
     expect(authored?.authorUserId).toBe(agentId);
   });
 
-  it('continues as new when history grows, keeping takeover and dedup across runs', async () => {
+  it('continues as new when history grows, and dedupes a redelivered message across runs', async () => {
     const contact = '+972503334455';
     const tuning = { continueAsNewAfter: 2 };
     const first = await customerSays(contact, 'שלום', tuning);
@@ -165,6 +165,23 @@ describe('conversation workflow', () => {
     await waitFor(() => repliesTo(contact), (r) => r.length === 3);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(repliesTo(contact)).toHaveLength(3);
+  });
+
+  it('ends when idle, but not while a person holds the conversation', async () => {
+    const tuning = { idleTimeoutMs: 1_500 };
+    const idle = await customerSays('+972505550001', 'שלום', tuning);
+    await waitFor(() => repliesTo('+972505550001'), (r) => r.length === 1);
+    const idleHandle = client.workflow.getHandle(conversationWorkflowId(businessId, '+972505550001'));
+    expect(await waitFor(async () => (await idleHandle.describe()).status.name, (status) => status === 'COMPLETED')).toBe('COMPLETED');
+    expect(idle.messageId).toBeDefined();
+
+    const held = await customerSays('+972505550002', 'שלום', tuning);
+    await waitFor(() => repliesTo('+972505550002'), (r) => r.length === 1);
+    await setConversationOwner(client, held.target, 'take_over', agentId);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const heldHandle = client.workflow.getHandle(conversationWorkflowId(businessId, '+972505550002'));
+    expect((await heldHandle.describe()).status.name).toBe('RUNNING');
+    expect((await heldHandle.query(conversationQuery)).takenOverByUserId).toBe(agentId);
   });
 
   it('sends an outbound message once when the answer was lost after Twilio took it (crash between send and record)', async () => {

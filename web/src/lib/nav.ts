@@ -20,7 +20,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
 	{ id: 'calendar', href: '/calendar', available: true },
 	{ id: 'tasks', href: '/tasks', available: true },
 	{ id: 'calls', href: '/calls', available: true },
-	{ id: 'whatsapp', href: '/whatsapp', available: false },
+	{ id: 'whatsapp', href: '/whatsapp', available: true, permission: 'conversation.read' },
 	{ id: 'billing', href: '/billing', available: true, permission: 'billing.manage' },
 	{ id: 'settings', href: '/settings', available: true, permission: 'settings.read' },
 	{ id: 'aiSettings', href: '/ai-settings', available: true, permission: 'settings.read' },
