@@ -34,7 +34,9 @@ describe('whatsapp service (Baileys sessions, fake sockets)', () => {
       TEMPORAL_NAMESPACE: testEnv('TEST_TEMPORAL_NAMESPACE'),
       TEMPORAL_TASK_QUEUE: worker.taskQueue,
       WHATSAPP_PORT: '0',
-      WHATSAPP_LEASE_SECONDS: '4',
+      // A lease long enough that a loaded machine's stalls never let it lapse mid-test (a lapse
+      // restarts the session and its socket); the lease handover has its own test.
+      WHATSAPP_LEASE_SECONDS: '30',
       WHATSAPP_LEASE_RENEW_SECONDS: '1',
     });
     service = await startWhatsapp(config, { logger: testLogger, openSocket: sockets.create, ownerId: `svc-${process.pid}`, onlyBusinessIds: [businessId] });
