@@ -166,7 +166,12 @@ export function appointmentRoutes(deps: BookingDeps): AnyRoute[] {
           case 'closed': {
             const appointment = await inTenant(async () => {
               const row = await Appointment.findOne({ where: { idempotencyKey: key } });
-              return row ? dtoOf(row.id) : null;
+              if (!row) return null;
+              // The hold already told us who the customer is; a closed workflow's lead is read.
+              if (outcome.kind === 'held' && outcome.appointment.appointmentId === row.id) {
+                return { ...toDto(row, null), customerName: outcome.appointment.customerName, customerPhone: outcome.appointment.customerPhone };
+              }
+              return dtoOf(row.id);
             });
             if (!appointment) throw notFound(APPOINTMENT_NOT_FOUND);
             return { status: 201, body: { appointment } };
