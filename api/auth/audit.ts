@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { AuditLog, currentScope, type Database } from '../../data';
-import type { RequestAuth } from './context';
+import { actingUserId, type RequestAuth } from './context';
 
 /** The audit events this module writes. */
 export type AuditAction =
@@ -43,7 +43,7 @@ export interface AuditEntry {
 /** Fills who/where from the request: acting user, impersonator, IP, user agent, request id. */
 export function auditFromRequest(req: Request, auth: RequestAuth | undefined, entry: Omit<AuditEntry, 'actorUserId' | 'impersonatorUserId'> & Partial<AuditEntry>) {
   return {
-    actorUserId: auth && auth.via === 'session' ? auth.userId : null,
+    actorUserId: auth ? actingUserId(auth) : null,
     impersonatorUserId: auth?.impersonatorUserId ?? null,
     ...entry,
     details: { ...(auth?.apiKeyId ? { apiKeyId: auth.apiKeyId } : {}), ...entry.details },

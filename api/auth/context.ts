@@ -10,6 +10,11 @@ export interface RequestAuth extends Actor {
   apiKeyId: string | null;
 }
 
+/** The user behind the request, for columns that reference users; null for an API key (its id is not a user). */
+export function actingUserId(auth: RequestAuth): string | null {
+  return auth.via === 'session' ? auth.userId : null;
+}
+
 declare module 'express-serve-static-core' {
   interface Request {
     auth?: RequestAuth;

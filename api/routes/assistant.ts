@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actingUserId } from '../auth/context';
 import {
   ASSISTANT_CHANNELS,
   FaqEntry,
@@ -110,7 +111,7 @@ export function assistantRoutes(): AnyRoute[] {
         const { transferPhone, ...values } = body;
         const transfer = transferPhoneE164(transferPhone);
         if (transfer === undefined) throw new HttpError(400, 'validation_failed', 'The request has invalid fields', { transferPhone: [`${INVALID_TRANSFER_PHONE.en} / ${INVALID_TRANSFER_PHONE.he}`] });
-        const saved = await saveAssistantSettings(businessId, { ...values, transferPhoneE164: transfer }, auth.via === 'session' ? auth.userId : null);
+        const saved = await saveAssistantSettings(businessId, { ...values, transferPhoneE164: transfer }, actingUserId(auth));
         return { body: { settings: { ...saved, isDefault: false } } };
       },
     }),
@@ -125,7 +126,7 @@ export function assistantRoutes(): AnyRoute[] {
       response: { status: 201, description: 'Version added', schema: z.object({ version: versionSchema }) },
       handler: async ({ auth, body, businessId }) => {
         requirePermission(auth, 'settings.update');
-        const version = await addInstructionVersion(businessId, body.channel, body.body, auth.via === 'session' ? auth.userId : null);
+        const version = await addInstructionVersion(businessId, body.channel, body.body, actingUserId(auth));
         return { status: 201, body: { version } };
       },
     }),
@@ -140,7 +141,7 @@ export function assistantRoutes(): AnyRoute[] {
       response: { status: 201, description: 'Restored', schema: z.object({ version: versionSchema }) },
       handler: async ({ auth, body, businessId }) => {
         requirePermission(auth, 'settings.update');
-        const version = await restoreInstructionVersion(businessId, body.channel, body.version, auth.via === 'session' ? auth.userId : null);
+        const version = await restoreInstructionVersion(businessId, body.channel, body.version, actingUserId(auth));
         if (!version) throw notFound({ he: 'הגרסה לא נמצאה', en: 'Version not found' });
         return { status: 201, body: { version } };
       },

@@ -1,7 +1,7 @@
 import { type BillingInputError } from '../../domain/billing/money';
 import { HttpError } from '../http/errors';
 import type { TenantIdentity } from '../../data';
-import type { RequestAuth } from '../auth/context';
+import { actingUserId, type RequestAuth } from '../auth/context';
 import type { BookingDeps } from './booking-deps';
 
 /** Timers and secrets of the billing routes (from BILLING_* in platform/config.ts). */
@@ -60,5 +60,5 @@ export function billingInputHttpError(error: BillingInputError): HttpError {
 
 /** The identity a route's own tenant transactions record (as the registry's would). */
 export function identityOf(auth: RequestAuth, businessId: string, requestId: string): TenantIdentity {
-  return { businessId, actorUserId: auth.via === 'session' ? auth.userId : null, impersonatorUserId: auth.impersonatorUserId ?? null, requestId };
+  return { businessId, actorUserId: actingUserId(auth), impersonatorUserId: auth.impersonatorUserId ?? null, requestId };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actingUserId } from '../auth/context';
 import { requirePermission } from '../../domain/policy';
 import { unknownPlaceholders } from '../../domain/billing/contract-template';
 import {
@@ -131,7 +132,7 @@ export function billingDocumentRoutes(db: Database, deps: BillingDeps): AnyRoute
         const outcome = await recordManualPayment(db, deps.temporal, identityOf(auth, businessId, req.requestId), params.id, {
           ...body,
           idempotencyKey: headerKey,
-          recordedByUserId: auth.via === 'session' ? auth.userId : null,
+          recordedByUserId: actingUserId(auth),
         });
         if (!outcome.ok) {
           switch (outcome.reason) {

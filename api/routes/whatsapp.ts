@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { Conversation, Message, WhatsappAuthKey, WhatsappConnection, WHATSAPP_PROVIDERS } from '../../data';
-import type { RequestAuth } from '../auth/context';
+import { actingUserId } from '../auth/context';
 import { extractPhoneNumber } from '../../domain';
 import { requirePermission } from '../../domain/policy';
 import { sendHumanMessage, setConversationOwner, type ConversationTarget } from '../../orchestration';
@@ -163,7 +163,7 @@ export function whatsappRoutes(deps: BookingDeps): AnyRoute[] {
         requirePermission(auth, 'conversation.write');
         const conversation = await inTenant(() => findConversation(params.id));
         const clientMessageId = body.clientMessageId ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
-        await sendHumanMessage(deps.temporal, target(conversation, businessId), { id: clientMessageId, userId: personOf(auth), body: body.text });
+        await sendHumanMessage(deps.temporal, target(conversation, businessId), { id: clientMessageId, userId: actingUserId(auth), body: body.text });
         return { status: 202, body: { queued: true, clientMessageId } };
       },
     }),
@@ -182,7 +182,7 @@ export function whatsappRoutes(deps: BookingDeps): AnyRoute[] {
           requirePermission(auth, 'conversation.write');
           const conversation = await inTenant(() => findConversation(params.id));
           await setConversationOwner(deps.temporal, target(conversation, businessId), action, auth.userId);
-          await inTenant(() => conversation.update({ takenOverByUserId: action === 'take_over' ? personOf(auth) : null }));
+          await inTenant(() => conversation.update({ takenOverByUserId: action === 'take_over' ? actingUserId(auth) : null }));
           return { body: { conversation: toConversation(conversation) } };
         },
       }),
@@ -253,9 +253,4 @@ export function whatsappRoutes(deps: BookingDeps): AnyRoute[] {
       },
     }),
   ];
-}
-
-/** The user behind the request, for columns that reference users; null for an API key (its id is not a user). */
-function personOf(auth: RequestAuth): string | null {
-  return auth.via === 'session' ? auth.userId : null;
 }
