@@ -13,6 +13,8 @@ export interface ToolDefinition {
 export interface ToolCallContext {
   businessId: string;
   callSid: string;
+  /** Where the customer is talking to the assistant: bookings and leads record it as their source. Default 'call'. */
+  channel?: 'call' | 'whatsapp';
   /** The business's FAQ from the call's profile; when absent, the tools' own list. */
   faq?: FaqEntry[];
 }

@@ -177,7 +177,7 @@ export class TemporalAssistantTools implements AssistantTools {
     });
   }
 
-  async #book(args: Record<string, unknown>, { businessId, callSid }: ToolCallContext): Promise<Record<string, unknown>> {
+  async #book(args: Record<string, unknown>, { businessId, callSid, channel }: ToolCallContext): Promise<Record<string, unknown>> {
     const name = text(args.name);
     const phone = extractPhoneNumber(text(args.phone)).e164;
     if (!name) return { ok: false, booked: false, error: 'name_missing', instruction: 'Ask for the caller\'s name; nothing is booked yet.' };
@@ -190,7 +190,7 @@ export class TemporalAssistantTools implements AssistantTools {
     const service = text(args.service);
     const outcome = await bookAppointment(this.#options.client, {
       taskQueue: this.#options.taskQueue,
-      request: { businessId, idempotencyKey, customer: { fullName: name, phone }, startsAt, notes: service || null, source: 'call' },
+      request: { businessId, idempotencyKey, customer: { fullName: name, phone }, startsAt, notes: service || null, source: channel ?? 'call' },
     });
     switch (outcome.kind) {
       case 'held':
@@ -254,11 +254,11 @@ export class TemporalAssistantTools implements AssistantTools {
     }
   }
 
-  async #cancel(args: Record<string, unknown>, { businessId, callSid }: ToolCallContext): Promise<Record<string, unknown>> {
+  async #cancel(args: Record<string, unknown>, { businessId, callSid, channel }: ToolCallContext): Promise<Record<string, unknown>> {
     const found = await this.#upcoming(businessId, args.phone);
     if ('error' in found) return found.error;
     try {
-      const view = await cancelAppointment(this.#options.client, found.workflowId, 'cancelled by phone', callKey(callSid, 'cancel', [found.appointmentId]));
+      const view = await cancelAppointment(this.#options.client, found.workflowId, channel === 'whatsapp' ? 'cancelled on WhatsApp' : 'cancelled by phone', callKey(callSid, 'cancel', [found.appointmentId]));
       return { ok: view.status === 'cancelled', cancelled: view.status === 'cancelled', appointmentId: found.appointmentId, instruction: 'Tell the caller the appointment is cancelled.' };
     } catch (error) {
       const failure = applicationFailureOf(error);
@@ -267,7 +267,7 @@ export class TemporalAssistantTools implements AssistantTools {
     }
   }
 
-  async #saveLead(args: Record<string, unknown>, { businessId }: ToolCallContext): Promise<Record<string, unknown>> {
+  async #saveLead(args: Record<string, unknown>, { businessId, channel }: ToolCallContext): Promise<Record<string, unknown>> {
     const name = text(args.name);
     const phone = extractPhoneNumber(text(args.phone)).e164;
     if (!name || !phone) {
@@ -275,7 +275,7 @@ export class TemporalAssistantTools implements AssistantTools {
     }
     await captureLead(this.#options.client, {
       taskQueue: this.#options.taskQueue,
-      details: { businessId, fullName: name, phone, need: text(args.need) || null, source: 'call' },
+      details: { businessId, fullName: name, phone, need: text(args.need) || null, source: channel ?? 'call' },
       followUpAfterMs: this.#options.leadFollowUpAfterMs,
     });
     return { ok: true, saved: true, instruction: 'The details are saved; someone from the business will follow up.' };

@@ -116,6 +116,9 @@ describe('conversation workflow', () => {
     expect(appointments).toHaveLength(1);
     expect(appointments[0]!.startsAt.toISOString()).toBe(tomorrowAtTen.toUTC().toISO());
     expect(lead?.fullName).toBe('דנה כהן');
+    // Booked in a WhatsApp chat: the lead and the appointment say so (not 'call').
+    expect(lead?.source).toBe('whatsapp');
+    expect(appointments[0]!.source).toBe('whatsapp');
     expect(twilio.sentTo(`whatsapp:${contact}`).every((m) => m.from === `whatsapp:${BUSINESS_NUMBER}`)).toBe(true);
     const outbound = await db.withTenant({ businessId }, () => Message.findAll({ where: { direction: 'outbound' } }));
     expect(outbound.filter((m) => m.status === 'sent')).toHaveLength(3);
