@@ -10,6 +10,7 @@ import { createOutboundCallActivities } from './outbound-calls';
 import { createCallTransferActivities } from './call-transfer';
 import { createWhatsappActivities } from './whatsapp';
 import { createConversationAssistantActivities } from './conversation-assistant';
+import { createCustomerMessageActivities } from './customer-messages';
 
 export type { ActivityDependencies } from './dependencies';
 export type { BookingRequest, HeldAppointment, SlotRefusal } from './booking';
@@ -28,6 +29,7 @@ export type { BillingActivityDeps, PreparedContract, SigningLinkInput, IssuedInv
 export { BILLING_NOT_FOUND } from './billing';
 export type { SendWhatsappInput, SendWhatsappResult, WhatsappRoute } from './whatsapp';
 export type { ConversationReplyInput, ConversationReply } from './conversation-assistant';
+export type { CustomerMessagePlan, SmsFallbackResult } from './customer-messages';
 
 /** Every activity, built from the worker's dependencies. Workflows import only the type. */
 export function createActivities(deps: ActivityDependencies) {
@@ -43,6 +45,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createBillingActivities(deps),
     ...createWhatsappActivities(deps),
     ...createConversationAssistantActivities(deps),
+    ...createCustomerMessageActivities(deps),
   };
 }
 

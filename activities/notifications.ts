@@ -69,6 +69,10 @@ export function createNotificationActivities({ db, messages }: ActivityDependenc
       if (notification.status === 'failed') {
         throw ApplicationFailure.nonRetryable(notification.lastError ?? 'message refused', 'MessageRefused');
       }
+      if (notification.channel === 'whatsapp') {
+        // Its WhatsApp copy carries it; only fallBackToSms moves it to SMS, after checking nothing went out.
+        throw ApplicationFailure.nonRetryable('this notification goes out on WhatsApp', 'NotificationOnWhatsapp');
+      }
 
       const message: OutgoingMessage = { to: notification.recipient, from: notification.sender, body: notification.body };
       if (notification.status === 'sending') {

@@ -16,6 +16,8 @@ export interface SendWhatsappInput {
   idempotencyKey: string;
   /** Set when a person wrote it in the CRM; null for the assistant. */
   authorUserId?: string | null;
+  /** The customer notification (confirmation, reminder) this message carries: marked sent in the same transaction. */
+  notificationKey?: string | null;
 }
 
 export interface SendWhatsappResult {
@@ -44,18 +46,9 @@ export function createWhatsappActivities({ db, whatsappSenders }: ActivityDepend
     async routeWhatsappMessage(input: { businessId: string }): Promise<WhatsappRoute> {
       const connection = await db.withTenant({ businessId: input.businessId }, () => WhatsappConnection.findOne());
       if (connection?.provider === 'twilio') return { provider: 'twilio', taskQueue: null };
-      const owner = await db.withSystemScope(
-        'whatsapp: find the process holding a session',
-        (transaction) =>
-          db.sequelize.query<{ owner_id: string }>('SELECT owner_id FROM whatsapp_session_leases WHERE business_id = :businessId AND expires_at > now()', {
-            replacements: { businessId: input.businessId },
-            type: QueryTypes.SELECT,
-            transaction,
-          }),
-        { logLevel: 'debug' },
-      );
-      if (!owner[0]) throw ApplicationFailure.retryable('no whatsapp process holds this business\'s session yet', 'WhatsappNotConnected');
-      return { provider: 'baileys', taskQueue: whatsappSessionTaskQueue(owner[0].owner_id) };
+      const owner = await sessionOwnerOf(db, input.businessId);
+      if (!owner) throw ApplicationFailure.retryable('no whatsapp process holds this business\'s session yet', 'WhatsappNotConnected');
+      return { provider: 'baileys', taskQueue: whatsappSessionTaskQueue(owner) };
     },
 
     /**
@@ -93,12 +86,12 @@ export function createWhatsappActivities({ db, whatsappSenders }: ActivityDepend
       };
       if (message.status === 'sending') {
         const found = await sender.findSent(outgoing, new Date(message.createdAt.getTime() - RECONCILE_WINDOW_MS));
-        if (found) return markSent(db, message, found.providerMessageId, undefined);
+        if (found) return markSent(db, message, found.providerMessageId, undefined, input.notificationKey);
       }
       await reserveSendSlot(db, message);
       try {
         const sent = await sender.send(outgoing);
-        return await markSent(db, message, sent.providerMessageId, sent.payload);
+        return await markSent(db, message, sent.providerMessageId, sent.payload, input.notificationKey);
       } catch (error) {
         if (error instanceof PermanentSendError) {
           await db.withTenant(tenant, () => message.update({ status: 'failed', lastError: error.message }));
@@ -136,16 +129,37 @@ async function reserveSendSlot(db: Database, message: Message): Promise<void> {
   });
 }
 
-async function markSent(db: Database, message: Message, providerMessageId: string, payload: unknown): Promise<SendWhatsappResult> {
+async function markSent(db: Database, message: Message, providerMessageId: string, payload: unknown, notificationKey?: string | null): Promise<SendWhatsappResult> {
   await db.withTenant({ businessId: message.businessId }, async (transaction) => {
     await message.update({ status: 'sent', providerMessageId, providerPayload: (payload as object | undefined) ?? null, sentAt: message.sentAt ?? new Date(), lastError: null }, { transaction });
     await db.sequelize.query('UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = :id', { replacements: { id: message.conversationId }, transaction });
+    if (notificationKey) {
+      await db.sequelize.query(
+        "UPDATE notifications SET status = 'sent', provider_message_id = :providerMessageId, sent_at = now(), attempts = attempts + 1, last_error = NULL, updated_at = now() WHERE idempotency_key = :key AND channel = 'whatsapp'",
+        { replacements: { key: notificationKey, providerMessageId }, transaction },
+      );
+    }
   });
   return { messageId: message.id, providerMessageId, status: 'sent' };
 }
 
+/** The whatsapp process that holds the business's Baileys session now (its lease is live); null when none does. */
+export async function sessionOwnerOf(db: Database, businessId: string): Promise<string | null> {
+  const owner = await db.withSystemScope(
+    'whatsapp: find the process holding a session',
+    (transaction) =>
+      db.sequelize.query<{ owner_id: string }>('SELECT owner_id FROM whatsapp_session_leases WHERE business_id = :businessId AND expires_at > now()', {
+        replacements: { businessId },
+        type: QueryTypes.SELECT,
+        transaction,
+      }),
+    { logLevel: 'debug' },
+  );
+  return owner[0]?.owner_id ?? null;
+}
+
 /** The business's number that carries WhatsApp through Twilio. */
-async function whatsappNumberOf(db: Database, businessId: string): Promise<string | null> {
+export async function whatsappNumberOf(db: Database, businessId: string): Promise<string | null> {
   const numbers = await db.withTenant({ businessId }, () => PhoneNumber.findAll({ order: [['createdAt', 'ASC']] }));
   return numbers.find((number) => number.channels.includes('whatsapp'))?.e164 ?? null;
 }

@@ -201,7 +201,7 @@ export class TemporalAssistantTools implements AssistantTools {
           leadId: outcome.appointment.leadId,
           startsAt: outcome.appointment.startsAt,
           when: formatWhen(outcome.appointment.startsAt, zone, 'he'),
-          instruction: 'The appointment is booked. Confirm the day and time to the caller; an SMS confirmation is on its way.',
+          instruction: 'The appointment is booked. Confirm the day and time to the caller; a confirmation message (WhatsApp or SMS) is on its way.',
         };
       case 'closed':
       case 'idempotency_mismatch': {

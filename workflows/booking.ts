@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, BookingRequest, HeldAppointment } from '../activities';
 import { FAILURE_TYPES, workflowIds } from '../temporal-config';
+import { sendToCustomer } from './customer-messages';
 import { toClientFailure } from './failures';
 import { appointmentBookedSignal } from './lead-capture';
 
@@ -195,8 +196,9 @@ export async function appointmentBooking(input: BookingWorkflowInput): Promise<B
     }
   }
 
+  /** On WhatsApp when the business has it connected, else (or when WhatsApp cannot carry it) by SMS; once either way. */
   async function notifyCustomer(kind: 'appointment_confirmed' | 'appointment_reminder' | 'appointment_rescheduled' | 'appointment_cancelled', step: string) {
-    await messaging.sendNotification({
+    await sendToCustomer({
       businessId: request.businessId,
       idempotencyKey: `${workflowId}/${step}`,
       kind,

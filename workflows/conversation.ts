@@ -1,6 +1,4 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -12,10 +10,9 @@ import {
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  type RetryPolicy,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { WHATSAPP_FAILURE_TYPES } from '../temporal-config';
+import { sendOnWhatsapp, type WhatsappSendPolicy } from './whatsapp-outbound';
 
 export interface ConversationWorkflowInput {
   businessId: string;
@@ -62,17 +59,15 @@ export const handBackUpdate = defineUpdate<ConversationView, [{ userId: string }
 export const conversationQuery = defineQuery<ConversationView>('conversation');
 
 const SEEN_IDS_KEPT = 200;
-const SEND_ROUTES_TRIED = 5;
 
 const assistant = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
-const routing = proxyActivities<Activities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
-});
-const sendRetry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 30 };
+const CONVERSATION_SENDS: WhatsappSendPolicy = {
+  route: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+  send: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 30 },
+};
 
 /**
  * One WhatsApp conversation (business + contact), long-lived: each stored inbound
@@ -171,22 +166,8 @@ export async function conversation(input: ConversationWorkflowInput): Promise<Co
     }
   }
 
-  /** Sends through the business's provider; for Baileys in the process that holds the session, routing again if it moved. */
   async function send(body: string, idempotencyKey: string, authorUserId: string | null): Promise<boolean> {
-    for (let attempt = 0; attempt < SEND_ROUTES_TRIED; attempt++) {
-      try {
-        const route = await routing.routeWhatsappMessage({ businessId });
-        const outbound = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: sendRetry, ...(route.taskQueue ? { taskQueue: route.taskQueue } : {}) });
-        await outbound.sendWhatsappMessage({ businessId, conversationId, to: contactE164, body, idempotencyKey, authorUserId });
-        return true;
-      } catch (error) {
-        const cause = error instanceof ActivityFailure ? error.cause : error;
-        if (cause instanceof ApplicationFailure && cause.type === WHATSAPP_FAILURE_TYPES.sessionMoved) continue;
-        log.error('a WhatsApp message could not be sent', { conversationId, idempotencyKey, error: String(error) });
-        return false;
-      }
-    }
-    return false;
+    return sendOnWhatsapp({ businessId, conversationId, to: contactE164, body, idempotencyKey, authorUserId }, CONVERSATION_SENDS);
   }
 }
 

@@ -48,6 +48,7 @@ export class FakeTwilioRest {
   private server: http.Server | null = null;
   private failures: number[] = [];
   private dropAnswersTo = new Map<string, number>();
+  private refused = new Set<string>();
   /** Messages whose answer was dropped on purpose. */
   readonly droppedAnswers: FakeTwilioMessage[] = [];
 
@@ -78,6 +79,14 @@ export class FakeTwilioRest {
   /** The next `count` sends to this number are recorded, but the connection drops before the answer. */
   dropAnswerAfterSending(to: string, count = 1): void {
     this.dropAnswersTo.set(to, (this.dropAnswersTo.get(to) ?? 0) + count);
+  }
+
+  /**
+   * Every send to this address is refused as Twilio refuses an unreachable
+   * recipient (HTTP 400, e.g. 63003 for a WhatsApp number that is not on WhatsApp), and nothing is recorded.
+   */
+  refuseTo(to: string, code = 63003): void {
+    this.refused.add(`${to}|${code}`);
   }
 
   sentTo(to: string): FakeTwilioMessage[] {
@@ -125,6 +134,8 @@ export class FakeTwilioRest {
     if (!to || !from || !body) return this.answer(res, 400, { code: 21604, message: "A 'To', 'From' and 'Body' are required", status: 400 });
     // WhatsApp through the same resource: numbers carry a `whatsapp:` prefix (and both sides must).
     if (!/^(whatsapp:)?\+[1-9]\d{6,14}$/.test(to) || to.startsWith('whatsapp:') !== from.startsWith('whatsapp:')) return this.answer(res, 400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 });
+    const refusal = [...this.refused].find((entry) => entry.startsWith(`${to}|`));
+    if (refusal) return this.answer(res, 400, { code: Number(refusal.split('|')[1]), message: `Twilio could not find a Channel with the specified To address: ${to}`, status: 400 });
     const failure = this.failures.shift();
     if (failure) return this.answer(res, failure, { code: 20500, message: 'Internal Server Error', status: failure });
 
@@ -161,6 +172,8 @@ export class FakeTwilioRest {
     const target = form.get('Url') ?? form.get('Twiml');
     if (!to || !from || !target) return this.answer(res, 400, { code: 21205, message: "A 'To', 'From' and 'Url' are required", status: 400 });
     if (!/^\+[1-9]\d{6,14}$/.test(to)) return this.answer(res, 400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 });
+    const refusal = [...this.refused].find((entry) => entry.startsWith(`${to}|`));
+    if (refusal) return this.answer(res, 400, { code: Number(refusal.split('|')[1]), message: `Twilio could not find a Channel with the specified To address: ${to}`, status: 400 });
     const failure = this.failures.shift();
     if (failure) return this.answer(res, failure, { code: 20500, message: 'Internal Server Error', status: failure });
     const call: FakeTwilioCall = { sid: `CA${randomBytes(16).toString('hex')}`, accountSid, to, from, url: target, statusCallback: form.get('StatusCallback'), dateCreated: new Date().toUTCString() };

@@ -1,4 +1,5 @@
-import { Message, WhatsappConnection, type Database } from '../../data';
+import { Message, Notification, WhatsappConnection, type Database } from '../../data';
+import { bookAppointment } from '../../orchestration';
 import { whatsappMessageIdFor } from '../../activities/whatsapp';
 import { FakeBaileysSocketFactory } from '../../devtools/fakes/baileys-socket-fake';
 import { loadConfig } from '../../platform/config';
@@ -68,6 +69,27 @@ describe('whatsapp service (Baileys sessions, fake sockets)', () => {
     expect(outbound!.providerMessageId).toBe(sent[0]!.id);
     expect(outbound!.providerMessageId).toBe(whatsappMessageIdFor(businessId, outbound!.idempotencyKey!));
     expect(await messageStoreGetMessage(db, businessId)({ id: sent[0]!.id })).toEqual({ conversation: sent[0]!.content.text });
+  });
+
+  it('sends an appointment confirmation through the open Baileys session, once, and not by SMS', async () => {
+    const startsAt = new Date(Math.ceil((Date.now() + 3 * 86_400_000) / 1_800_000) * 1_800_000).toISOString();
+    const outcome = await bookAppointment(worker.client, {
+      taskQueue: worker.taskQueue,
+      request: { businessId, idempotencyKey: `svc-booking-${process.pid}`, customer: { fullName: 'אבי', phone: '+972505556677' }, startsAt, source: 'whatsapp' },
+      reminderOffsetsMs: [],
+    });
+    expect(outcome.kind).toBe('held');
+    const confirmation = await waitFor(
+      () => db.withTenant({ businessId }, () => Notification.findOne({ where: { kind: 'appointment_confirmed' } })),
+      (row) => row?.status === 'sent',
+      60_000,
+    );
+    expect(confirmation).toMatchObject({ channel: 'whatsapp', provider: 'baileys', status: 'sent' });
+    const onSocket = sockets.latest.sent.filter((m) => m.id === confirmation!.providerMessageId);
+    expect(onSocket).toHaveLength(1);
+    expect(onSocket[0]).toMatchObject({ jid: CONTACT_JID });
+    expect(onSocket[0]!.content.text).toContain('נקבע');
+    await worker.client.workflow.getHandle(outcome.workflowId).terminate('test over');
   });
 
   it('clears the linked device when the phone logs it out (401) and stops until the owner connects again', async () => {

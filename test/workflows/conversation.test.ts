@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { createActivities } from '../../activities';
-import { Appointment, Business, Lead, Message, PhoneNumber, WhatsappConnection, type Database } from '../../data';
+import { Appointment, Business, Lead, Message, Notification, PhoneNumber, WhatsappConnection, type Database } from '../../data';
 import { FakeTwilioRest } from '../../devtools/fakes/twilio-rest-fake';
 import { conversationQuery } from '../../workflows';
 import { LogMessageProvider, TwilioWhatsappSender } from '../../platform/messaging';
@@ -105,8 +105,11 @@ describe('conversation workflow', () => {
     await customerSays(contact, 'אפשר לקבוע תור למחר בעשר?');
     expect((await waitFor(() => repliesTo(contact), (r) => r.length === 2))[1]).toContain('על איזה שם');
     await customerSays(contact, 'דנה כהן');
-    const replies = await waitFor(() => repliesTo(contact), (r) => r.length === 3, 60_000);
-    expect(replies[2]).toMatch(/^✅ קבעתי לך תור/);
+    // The assistant's answer, and the booking's confirmation in the same chat (WhatsApp is connected, so not by SMS).
+    const replies = await waitFor(() => repliesTo(contact), (r) => r.length >= 4, 60_000);
+    expect(replies).toHaveLength(4);
+    expect(replies.filter((reply) => /^✅ קבעתי לך תור/.test(reply))).toHaveLength(1);
+    expect(replies.filter((reply) => reply.includes('נקבע'))).toHaveLength(1);
 
     const tomorrowAtTen = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
     const { appointments, lead } = await db.withTenant({ businessId }, async () => ({
@@ -121,7 +124,9 @@ describe('conversation workflow', () => {
     expect(appointments[0]!.source).toBe('whatsapp');
     expect(twilio.sentTo(`whatsapp:${contact}`).every((m) => m.from === `whatsapp:${BUSINESS_NUMBER}`)).toBe(true);
     const outbound = await db.withTenant({ businessId }, () => Message.findAll({ where: { direction: 'outbound' } }));
-    expect(outbound.filter((m) => m.status === 'sent')).toHaveLength(3);
+    expect(outbound.filter((m) => m.status === 'sent')).toHaveLength(4);
+    const confirmation = await db.withTenant({ businessId }, () => Notification.findOne({ where: { kind: 'appointment_confirmed', recipient: contact } }));
+    expect(confirmation).toMatchObject({ channel: 'whatsapp', status: 'sent' });
   });
 
   it('stays silent while a person has taken over, sends their reply, and answers again after hand-back', async () => {
