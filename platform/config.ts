@@ -105,6 +105,11 @@ const configSchema = z.object({
   WHATSAPP_RECONNECT_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
   /** Consecutive failed reconnects before a session is marked failed. */
   WHATSAPP_MAX_RECONNECTS: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** How often the whatsapp service looks for inbound messages not yet handed to their conversation workflow. */
+  WHATSAPP_INBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** First retry delay of an inbound message whose hand-over failed (doubles, with jitter, up to the max). */
+  WHATSAPP_INBOX_RETRY_BASE_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+  WHATSAPP_INBOX_RETRY_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
   /** Longest inbound WhatsApp text accepted from Twilio (characters). */
   WHATSAPP_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(65_536).default(4_096),
 });

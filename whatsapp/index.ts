@@ -15,6 +15,7 @@ import { openBaileysSocket } from './baileys-socket';
 import { BaileysSessionSender } from './baileys-sender';
 import type { PostgresAuthState } from './auth-state';
 import type { SessionSocket } from './connection-machine';
+import { InboundDelivery } from './inbox';
 import { SessionLeaseManager } from './session-leases';
 import { SessionRegistry } from './sessions';
 
@@ -23,6 +24,7 @@ export interface StartedWhatsapp extends RunningService {
   ownerId: string;
   sessions: SessionRegistry;
   leases: SessionLeaseManager;
+  inbox: InboundDelivery;
 }
 
 export interface WhatsappDependencies {
@@ -33,6 +35,8 @@ export interface WhatsappDependencies {
   ownerId?: string;
   /** Only these businesses' sessions (tests and benchmarks sharing a database); default all. */
   onlyBusinessIds?: readonly string[];
+  /** The client that hands inbound messages to their workflows (tests: one whose connection they cut); default one to TEMPORAL_ADDRESS. */
+  temporalClient?: Client;
 }
 
 /**
@@ -47,11 +51,19 @@ export async function startWhatsapp(config: AppConfig, deps: WhatsappDependencie
   const db = new Database({ url: config.DATABASE_URL, logger, poolMax: config.DATABASE_POOL_MAX });
   await db.verifyRole();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = deps.temporalClient ?? new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const inbox = new InboundDelivery({
+    db,
+    logger,
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    retryBaseMs: config.WHATSAPP_INBOX_RETRY_BASE_MS,
+    retryMaxMs: config.WHATSAPP_INBOX_RETRY_MAX_MS,
+  });
   const sessions = new SessionRegistry({
     db,
     logger,
-    temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    inbox,
     settings: {
       maxQrCodes: config.WHATSAPP_MAX_QR_CODES,
       reconnectBaseMs: config.WHATSAPP_RECONNECT_BASE_MS,
@@ -83,6 +95,7 @@ export async function startWhatsapp(config: AppConfig, deps: WhatsappDependencie
     onRelease: (businessId) => sessions.stop(businessId),
   });
   await leases.start();
+  inbox.start(config.WHATSAPP_INBOX_SWEEP_MS);
   const pairing = setInterval(() => void sessions.servePairingRequests().catch((error: unknown) => logger.warn({ err: error }, 'pairing requests not served')), 2_000);
   pairing.unref();
 
@@ -108,8 +121,10 @@ export async function startWhatsapp(config: AppConfig, deps: WhatsappDependencie
     ownerId,
     sessions,
     leases,
+    inbox,
     close: async () => {
       clearInterval(pairing);
+      await inbox.stop();
       await leases.stop();
       await sessions.stopAll();
       worker.shutdown();

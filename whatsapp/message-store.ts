@@ -28,6 +28,12 @@ export interface StoredInbound {
 }
 
 /**
+ * A new inbound message is handed to its workflow right after it is stored; the
+ * inbox sweeper takes it only if that has not succeeded by this time.
+ */
+const SWEEP_AFTER_MS = 30_000;
+
+/**
  * Stores a batch on the conversations of (business, contact), one transaction:
  * each message once (a redelivered id is a no-op), the conversation's unread
  * count and last-message time moved by the new ones only.
@@ -44,8 +50,9 @@ export async function storeInbound(db: Database, businessId: string, provider: s
         conversations.set(message.contactE164, conversationId);
       }
       const inserted = await db.sequelize.query<{ id: string }>(
-        `INSERT INTO messages (business_id, conversation_id, direction, provider_message_id, body, media_type, media_size_bytes, status, provider, provider_payload, created_at, updated_at)
-         VALUES (:businessId, :conversationId, 'inbound', :providerMessageId, :body, :mediaType, :mediaSizeBytes, 'received', :provider, :payload::jsonb, :receivedAt, now())
+        `INSERT INTO messages (business_id, conversation_id, direction, provider_message_id, body, media_type, media_size_bytes, status, provider, provider_payload, next_delivery_at, created_at, updated_at)
+         VALUES (:businessId, :conversationId, 'inbound', :providerMessageId, :body, :mediaType, :mediaSizeBytes, 'received', :provider, :payload::jsonb,
+                 now() + make_interval(secs => :sweepAfterSeconds), :receivedAt, now())
          ON CONFLICT (business_id, provider_message_id) DO NOTHING RETURNING id`,
         {
           replacements: {
@@ -58,6 +65,7 @@ export async function storeInbound(db: Database, businessId: string, provider: s
             provider,
             payload: message.payload === undefined || message.payload === null ? null : JSON.stringify(message.payload),
             receivedAt: message.receivedAt,
+            sweepAfterSeconds: SWEEP_AFTER_MS / 1000,
           },
           type: QueryTypes.SELECT,
           transaction,
@@ -105,4 +113,11 @@ export async function conversationIdFor(db: Database, businessId: string, contac
 export async function findProviderPayload(db: Database, businessId: string, providerMessageId: string): Promise<unknown> {
   const message = await db.withTenant({ businessId }, () => Message.findOne({ where: { providerMessageId }, attributes: ['providerPayload'] }));
   return message?.providerPayload ?? null;
+}
+
+/** The inbound message reached its conversation workflow: the inbox sweeper leaves it alone. */
+export async function markInboundDelivered(db: Database, businessId: string, messageId: string): Promise<void> {
+  await db.withTenant({ businessId }, (transaction) =>
+    db.sequelize.query('UPDATE messages SET delivered_at = now(), next_delivery_at = NULL WHERE id = :id AND delivered_at IS NULL', { replacements: { id: messageId }, transaction }),
+  );
 }

@@ -1,10 +1,9 @@
-import type { Client } from '@temporalio/client';
 import { WhatsappConnection, type Database } from '../data';
-import { deliverInboundMessage } from '../orchestration';
 import type { Logger } from '../platform/logger';
 import { usePostgresAuthState, type PostgresAuthState } from './auth-state';
 import type { LocalSessions } from './baileys-sender';
 import { SessionConnection, type SessionSocket, type SessionStatusUpdate } from './connection-machine';
+import type { InboundDelivery } from './inbox';
 import { acceptBaileysUpsert, type InboundListener } from './inbound';
 
 export interface SessionSettings {
@@ -17,7 +16,8 @@ export interface SessionSettings {
 export interface SessionRegistryOptions {
   db: Database;
   logger: Logger;
-  temporal: { client: Client; taskQueue: string };
+  /** Where stored inbound messages go: their conversation workflows, durably (retried until Temporal takes them). */
+  inbox: InboundDelivery;
   settings: SessionSettings;
   /** Opens a socket for a business (real Baileys in production, the fake in tests). */
   openSocket: (input: { businessId: string; auth: PostgresAuthState }) => SessionSocket | Promise<SessionSocket>;
@@ -35,15 +35,7 @@ export class SessionRegistry implements LocalSessions {
 
   constructor(options: SessionRegistryOptions) {
     this.#options = options;
-    this.#listener = async (businessId, messages) => {
-      for (const message of messages) {
-        await deliverInboundMessage(
-          options.temporal.client,
-          { taskQueue: options.temporal.taskQueue, businessId, conversationId: message.conversationId, contactE164: message.contactE164 },
-          { messageId: message.messageId, body: message.body, receivedAt: message.receivedAt },
-        );
-      }
-    };
+    this.#listener = (businessId, messages) => options.inbox.deliver(businessId, messages);
   }
 
   get size(): number {

@@ -4,7 +4,7 @@ import twilio from 'twilio';
 import { Business, PhoneNumber, type Database } from '../../data';
 import { deliverInboundMessage } from '../../orchestration';
 import type { AppConfig } from '../../platform/config';
-import { storeInbound, type InboundMessage } from '../../whatsapp/message-store';
+import { markInboundDelivered, storeInbound, type InboundMessage } from '../../whatsapp/message-store';
 import { normalizeDialedNumber, signedRequestUrl } from './twilio-voice';
 
 export const TWILIO_MESSAGING_PATH = '/webhooks/twilio/messaging';
@@ -92,11 +92,17 @@ export function createTwilioMessagingRouter(deps: TwilioMessagingDependencies): 
     const [stored] = await storeInbound(db, business.id, 'twilio', [inbound]);
     const fresh = stored!.isNew || Date.now() - Date.parse(stored!.receivedAt) < REDELIVERY_WINDOW_MS;
     if (deps.temporal && fresh) {
-      await deliverInboundMessage(
-        deps.temporal.client,
-        { taskQueue: deps.temporal.taskQueue, businessId: business.id, conversationId: stored!.conversationId, contactE164: from! },
-        { messageId: stored!.messageId, body: stored!.body, receivedAt: stored!.receivedAt },
-      );
+      try {
+        await deliverInboundMessage(
+          deps.temporal.client,
+          { taskQueue: deps.temporal.taskQueue, businessId: business.id, conversationId: stored!.conversationId, contactE164: from! },
+          { messageId: stored!.messageId, body: stored!.body, receivedAt: stored!.receivedAt },
+        );
+        await markInboundDelivered(db, business.id, stored!.messageId);
+      } catch (error) {
+        // Stored, so not lost: the whatsapp service's inbox sweeper hands it on once Temporal answers.
+        req.log.warn({ err: error, businessId: business.id, messageSid }, 'WhatsApp message stored but not handed to its conversation yet; the inbox retries it');
+      }
     }
     req.log.info({ businessId: business.id, messageSid, duplicate: !stored!.isNew }, 'WhatsApp message received through Twilio');
     res.status(200).type('text/xml').send(new twilio.twiml.MessagingResponse().toString());

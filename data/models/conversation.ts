@@ -65,6 +65,10 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare provider: CreationOptional<string | null>;
   declare attempts: CreationOptional<number>;
   declare lastError: CreationOptional<string | null>;
+  /** Inbound: when its conversation workflow took it (signal-with-start succeeded); null while it waits for the sweeper. */
+  declare deliveredAt: CreationOptional<Date | null>;
+  declare deliveryAttempts: CreationOptional<number>;
+  declare nextDeliveryAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -86,6 +90,9 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
         provider: { type: DataTypes.TEXT, allowNull: true },
         attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         lastError: { type: DataTypes.TEXT, allowNull: true },
+        deliveredAt: { type: DataTypes.DATE, allowNull: true },
+        deliveryAttempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        nextDeliveryAt: { type: DataTypes.DATE, allowNull: true },
       },
       { sequelize, tableName: 'messages', modelName: 'Message' },
     );

@@ -2,13 +2,12 @@ import { Message, Notification, WhatsappConnection, type Database } from '../../
 import { bookAppointment } from '../../orchestration';
 import { whatsappMessageIdFor } from '../../activities/whatsapp';
 import { FakeBaileysSocketFactory } from '../../devtools/fakes/baileys-socket-fake';
-import { loadConfig } from '../../platform/config';
 import { hasStoredCreds } from '../../whatsapp/auth-state';
 import { messageStoreGetMessage } from '../../whatsapp/inbound';
 import { startWhatsapp, type StartedWhatsapp } from '../../whatsapp';
-import { createBusiness, openAppDatabase, testEnv, testLogger } from '../support/infra';
+import { createBusiness, openAppDatabase, testLogger } from '../support/infra';
 import { waitFor } from '../support/wait';
-import { openAroundTheClock, startConversationWorker, type ConversationWorker } from '../support/whatsapp';
+import { openAroundTheClock, startConversationWorker, whatsappServiceConfig, type ConversationWorker } from '../support/whatsapp';
 
 const CONTACT_JID = '972505556677@s.whatsapp.net';
 
@@ -27,19 +26,7 @@ describe('whatsapp service (Baileys sessions, fake sockets)', () => {
     await openAroundTheClock(db, businessId);
     await db.withTenant({ businessId }, () => WhatsappConnection.create({ businessId, provider: 'baileys', wanted: true, outboundPerMinute: 100 }));
     worker = await startConversationWorker(db, 'whatsapp-service');
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: testEnv('TEST_DATABASE_URL'),
-      TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
-      TEMPORAL_NAMESPACE: testEnv('TEST_TEMPORAL_NAMESPACE'),
-      TEMPORAL_TASK_QUEUE: worker.taskQueue,
-      WHATSAPP_PORT: '0',
-      // A lease long enough that a loaded machine's stalls never let it lapse mid-test (a lapse
-      // restarts the session and its socket); the lease handover has its own test.
-      WHATSAPP_LEASE_SECONDS: '30',
-      WHATSAPP_LEASE_RENEW_SECONDS: '1',
-    });
+    const config = whatsappServiceConfig(worker.taskQueue);
     service = await startWhatsapp(config, { logger: testLogger, openSocket: sockets.create, ownerId: `svc-${process.pid}`, onlyBusinessIds: [businessId] });
   }, 120_000);
 
