@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { QueryTypes } from 'sequelize';
 import { Message, PhoneNumber, WhatsappConnection, type Database } from '../data';
-import { PermanentSendError, type WhatsappOutgoing } from '../platform/messaging';
+import { NotSentError, PermanentSendError, type WhatsappOutgoing } from '../platform/messaging';
+import { jidOf } from '../whatsapp/baileys-inbound';
 import { WHATSAPP_FAILURE_TYPES, whatsappSessionTaskQueue } from '../temporal-config';
 import type { ActivityDependencies } from './dependencies';
 
@@ -73,6 +74,7 @@ export function createWhatsappActivities({ db, whatsappSenders }: ActivityDepend
       });
       if (message.status === 'sent') return { messageId: message.id, providerMessageId: message.providerMessageId, status: 'sent' };
       if (message.status === 'failed') throw ApplicationFailure.nonRetryable(message.lastError ?? 'message refused', WHATSAPP_FAILURE_TYPES.messageRefused);
+      if (message.status === 'unconfirmed') throw unconfirmed(message);
 
       const provider = (message.provider ?? 'baileys') as 'baileys' | 'twilio';
       const sender = whatsappSenders?.[provider];
@@ -85,10 +87,21 @@ export function createWhatsappActivities({ db, whatsappSenders }: ActivityDepend
         messageId: whatsappMessageIdFor(input.businessId, input.idempotencyKey),
       };
       if (message.status === 'sending') {
+        // An earlier attempt was recorded but not its outcome (a crash, or a timeout while it still runs).
         const found = await sender.findSent(outgoing, new Date(message.createdAt.getTime() - RECONCILE_WINDOW_MS));
         if (found) return markSent(db, message, found.providerMessageId, undefined, input.notificationKey);
+        if (!sender.findSentIsComplete) {
+          const now = await db.withTenant(tenant, () => message.reload());
+          if (now.status === 'sent') return { messageId: now.id, providerMessageId: now.providerMessageId, status: 'sent' };
+          if (now.status !== 'pending') {
+            await markUnconfirmed(db, message);
+            throw unconfirmed(message);
+          }
+        }
       }
-      await reserveSendSlot(db, message);
+      // Recorded before the send: the attempt, and for Baileys the WhatsApp message id and content
+      // (so a crash leaves a row that says what may have gone out, and getMessage can answer for it).
+      await reserveSendSlot(db, message, provider === 'baileys' ? baileysRecordOf(outgoing) : null);
       try {
         const sent = await sender.send(outgoing);
         return await markSent(db, message, sent.providerMessageId, sent.payload, input.notificationKey);
@@ -97,8 +110,9 @@ export function createWhatsappActivities({ db, whatsappSenders }: ActivityDepend
           await db.withTenant(tenant, () => message.update({ status: 'failed', lastError: error.message }));
           throw ApplicationFailure.nonRetryable(error.message, WHATSAPP_FAILURE_TYPES.messageRefused);
         }
-        if (error instanceof ApplicationFailure) throw error;
-        await db.withTenant(tenant, () => message.update({ lastError: (error as Error).message }));
+        const notSent = error instanceof NotSentError || (error instanceof ApplicationFailure && error.type === WHATSAPP_FAILURE_TYPES.sessionMoved);
+        // Nothing went out: the attempt is undone, so a retry (or another route) may send it.
+        await db.withTenant(tenant, () => message.update(notSent ? { status: 'pending', lastError: (error as Error).message } : { lastError: (error as Error).message }));
         throw error;
       }
     },
@@ -111,27 +125,57 @@ export function createWhatsappActivities({ db, whatsappSenders }: ActivityDepend
  * oldest send in the window has aged out. One advisory lock per business makes
  * the count and the reservation one step across every worker.
  */
-async function reserveSendSlot(db: Database, message: Message): Promise<void> {
+async function reserveSendSlot(db: Database, message: Message, baileys: { id: string; payload: object } | null): Promise<void> {
   await db.withTenant({ businessId: message.businessId }, async (transaction) => {
     await db.sequelize.query("SELECT pg_advisory_xact_lock(hashtext('whatsapp-outbound:' || :businessId))", { replacements: { businessId: message.businessId }, transaction });
     const connection = await WhatsappConnection.findOne({ transaction });
     const limit = connection?.outboundPerMinute ?? 30;
     const [usage] = await db.sequelize.query<{ used: string; oldest: Date | null }>(
       `SELECT count(*) AS used, min(sent_at) AS oldest FROM messages
-       WHERE direction = 'outbound' AND status IN ('sending', 'sent') AND sent_at > now() - make_interval(secs => :windowSeconds) AND id <> :id`,
+       WHERE direction = 'outbound' AND status IN ('sending', 'sent', 'unconfirmed') AND sent_at > now() - make_interval(secs => :windowSeconds) AND id <> :id`,
       { replacements: { windowSeconds: RATE_WINDOW_MS / 1000, id: message.id }, type: QueryTypes.SELECT, transaction },
     );
     if (Number(usage?.used ?? 0) >= limit) {
       const waitMs = usage?.oldest ? Math.max(100, new Date(usage.oldest).getTime() + RATE_WINDOW_MS - Date.now()) : RATE_WINDOW_MS;
       throw ApplicationFailure.create({ message: `outbound limit of ${limit}/min reached`, type: WHATSAPP_FAILURE_TYPES.rateLimited, nextRetryDelay: waitMs });
     }
-    await message.update({ status: 'sending', attempts: message.attempts + 1, sentAt: new Date() }, { transaction });
+    await message.update(
+      { status: 'sending', attempts: message.attempts + 1, sentAt: new Date(), ...(baileys ? { providerMessageId: baileys.id, providerPayload: baileys.payload } : {}) },
+      { transaction },
+    );
   });
+}
+
+/**
+ * Baileys, after a crash between "sending" and the recorded outcome: WhatsApp
+ * cannot be asked whether the message arrived, and its server ack (recorded by
+ * the session, see recordOutboundAcks) has not come. Sending again would risk a
+ * second copy; not sending risks none arriving. We choose at most once: the row
+ * becomes 'unconfirmed' and is not resent (a late server ack still turns it
+ * 'sent'). The window is small: between recording the attempt and Baileys
+ * writing the frame, or between writing it and recording the result.
+ */
+async function markUnconfirmed(db: Database, message: Message): Promise<void> {
+  await db.withTenant({ businessId: message.businessId }, (transaction) =>
+    db.sequelize.query(
+      "UPDATE messages SET status = 'unconfirmed', last_error = 'a send attempt was cut off before its result was recorded; not sent again', updated_at = now() WHERE id = :id AND status = 'sending'",
+      { replacements: { id: message.id }, transaction },
+    ),
+  );
+}
+
+function unconfirmed(message: Message): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`WhatsApp message ${message.providerMessageId ?? message.id} may have gone out; not sent again`, WHATSAPP_FAILURE_TYPES.sendUnconfirmed);
+}
+
+/** What a Baileys send writes, as its WAMessage would be stored (for getMessage), before the socket answers. */
+function baileysRecordOf(outgoing: WhatsappOutgoing): { id: string; payload: object } {
+  return { id: outgoing.messageId, payload: { key: { remoteJid: jidOf(outgoing.to), fromMe: true, id: outgoing.messageId }, message: { conversation: outgoing.body } } };
 }
 
 async function markSent(db: Database, message: Message, providerMessageId: string, payload: unknown, notificationKey?: string | null): Promise<SendWhatsappResult> {
   await db.withTenant({ businessId: message.businessId }, async (transaction) => {
-    await message.update({ status: 'sent', providerMessageId, providerPayload: (payload as object | undefined) ?? null, sentAt: message.sentAt ?? new Date(), lastError: null }, { transaction });
+    await message.update({ status: 'sent', providerMessageId, providerPayload: (payload as object | undefined) ?? message.providerPayload ?? null, sentAt: message.sentAt ?? new Date(), lastError: null }, { transaction });
     await db.sequelize.query('UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = :id', { replacements: { id: message.conversationId }, transaction });
     if (notificationKey) {
       await db.sequelize.query(

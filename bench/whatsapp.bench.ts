@@ -104,7 +104,7 @@ export async function run(): Promise<void> {
 
 /** The send activity directly (no Temporal), against a sender that answers at once: the queue's own cost and the limit. */
 async function benchOutbound(db: Database): Promise<void> {
-  const instant: WhatsappSender = { provider: 'twilio', send: (m) => Promise.resolve({ providerMessageId: `SM${m.messageId}` }), findSent: () => Promise.resolve(null) };
+  const instant: WhatsappSender = { provider: 'twilio', findSentIsComplete: true, send: (m) => Promise.resolve({ providerMessageId: `SM${m.messageId}` }), findSent: () => Promise.resolve(null) };
   const activities = createWhatsappActivities({ db, logger: createLogger('bench', 'silent'), messages: new LogMessageProvider(createLogger('bench', 'silent')), whatsappSenders: { twilio: instant } });
   const business = async (name: string, perMinute: number) => {
     const id = await db.withSystemScope('bench fixture', async () => (await Business.create({ name })).id);

@@ -112,4 +112,6 @@ export const WHATSAPP_FAILURE_TYPES = {
   messageRefused: 'MessageRefused',
   /** The business's per-minute outbound limit is reached; retried after the window moves. */
   rateLimited: 'WhatsappRateLimited',
+  /** A Baileys send attempt was cut off (crash) with no server ack: it may have gone out, and is not sent twice. */
+  sendUnconfirmed: 'WhatsappSendUnconfirmed',
 } as const;

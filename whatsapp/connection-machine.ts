@@ -1,6 +1,7 @@
 import type { Logger } from '../platform/logger';
 import { reconnectDelayMs, type BackoffSettings } from './backoff';
 import type { ConnectionState, WAMessage } from './baileys';
+import type { OutboundStatusUpdate } from './message-store';
 
 export type SessionStatus = 'disconnected' | 'connecting' | 'qr' | 'open' | 'logged_out' | 'failed';
 
@@ -13,6 +14,7 @@ export interface SessionSocket {
     on(event: 'connection.update', listener: (update: Partial<ConnectionState>) => void): unknown;
     on(event: 'creds.update', listener: (update: unknown) => void): unknown;
     on(event: 'messages.upsert', listener: (upsert: { messages: WAMessage[]; type: string }) => void): unknown;
+    on(event: 'messages.update', listener: (updates: OutboundStatusUpdate[]) => void): unknown;
   };
   end(error: Error | undefined): Promise<void>;
   logout(message?: string): Promise<void>;
@@ -43,6 +45,8 @@ export interface SessionConnectionOptions extends BackoffSettings {
   clearAuthState: () => Promise<void>;
   onStatus: (update: SessionStatusUpdate) => Promise<void> | void;
   onMessages: (upsert: { messages: WAMessage[]; type: string }) => Promise<void> | void;
+  /** Status changes of messages (WhatsApp's server ack of ours); default ignored. */
+  onMessageUpdates?: (updates: OutboundStatusUpdate[]) => Promise<unknown> | void;
   /** QR codes shown before giving up when nobody scans (Baileys rotates one every ~20 s). */
   maxQrCodes: number;
   /** Consecutive failed reconnects before the session is marked failed and stops. */
@@ -159,6 +163,10 @@ export class SessionConnection {
     socket.ev.on('messages.upsert', (upsert) => {
       if (generation !== this.#generation) return;
       Promise.resolve(this.#options.onMessages(upsert)).catch((error: unknown) => this.#options.logger.error({ err: error }, 'whatsapp inbound batch failed'));
+    });
+    socket.ev.on('messages.update', (updates) => {
+      if (generation !== this.#generation || !this.#options.onMessageUpdates) return;
+      Promise.resolve(this.#options.onMessageUpdates(updates)).catch((error: unknown) => this.#options.logger.error({ err: error }, 'whatsapp message updates not recorded'));
     });
     socket.ev.on('connection.update', (update) => {
       if (generation !== this.#generation) return;

@@ -121,3 +121,38 @@ export async function markInboundDelivered(db: Database, businessId: string, mes
     db.sequelize.query('UPDATE messages SET delivered_at = now(), next_delivery_at = NULL WHERE id = :id AND delivered_at IS NULL', { replacements: { id: messageId }, transaction }),
   );
 }
+
+/** WhatsApp's status of a message we sent, as in Baileys' messages.update (proto.WebMessageInfo.Status). */
+export interface OutboundStatusUpdate {
+  key: { id?: string | null; fromMe?: boolean | null };
+  update: { status?: number | null };
+}
+
+/** proto.WebMessageInfo.Status.SERVER_ACK: WhatsApp's server has the message. */
+const SERVER_ACK = 2;
+
+/**
+ * WhatsApp's server acked messages we sent: a send whose result was never
+ * recorded ('sending' after a crash, or 'unconfirmed') is 'sent' after all, and
+ * so is the notification it carried. Returns how many rows it settled.
+ */
+export async function recordOutboundAcks(db: Database, businessId: string, updates: OutboundStatusUpdate[]): Promise<number> {
+  const ids = updates.filter((u) => u.key.fromMe && u.key.id && (u.update.status ?? 0) >= SERVER_ACK).map((u) => u.key.id!);
+  if (!ids.length) return 0;
+  return db.withTenant({ businessId }, async (transaction) => {
+    const settled = await db.sequelize.query<{ idempotency_key: string | null; provider_message_id: string }>(
+      `UPDATE messages SET status = 'sent', last_error = NULL, sent_at = COALESCE(sent_at, now()), updated_at = now()
+       WHERE direction = 'outbound' AND provider_message_id IN (:ids) AND status IN ('sending', 'unconfirmed')
+       RETURNING idempotency_key, provider_message_id`,
+      { replacements: { ids }, type: QueryTypes.SELECT, transaction },
+    );
+    for (const row of settled) {
+      if (!row.idempotency_key?.startsWith('notification/')) continue;
+      await db.sequelize.query(
+        "UPDATE notifications SET status = 'sent', provider_message_id = :id, sent_at = now(), last_error = NULL, updated_at = now() WHERE idempotency_key = :key AND channel = 'whatsapp' AND status <> 'sent'",
+        { replacements: { id: row.provider_message_id, key: row.idempotency_key.slice('notification/'.length) }, transaction },
+      );
+    }
+    return settled.length;
+  });
+}

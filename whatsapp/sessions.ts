@@ -5,6 +5,7 @@ import type { LocalSessions } from './baileys-sender';
 import { SessionConnection, type SessionSocket, type SessionStatusUpdate } from './connection-machine';
 import type { InboundDelivery } from './inbox';
 import { acceptBaileysUpsert, type InboundListener } from './inbound';
+import { recordOutboundAcks } from './message-store';
 
 export interface SessionSettings {
   maxQrCodes: number;
@@ -62,6 +63,7 @@ export class SessionRegistry implements LocalSessions {
       onMessages: async (upsert) => {
         await acceptBaileysUpsert({ db, logger, listener: this.#listener }, businessId, upsert);
       },
+      onMessageUpdates: (updates) => recordOutboundAcks(db, businessId, updates),
       baseDelayMs: settings.reconnectBaseMs,
       maxDelayMs: settings.reconnectMaxMs,
       maxQrCodes: settings.maxQrCodes,

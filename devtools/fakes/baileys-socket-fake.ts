@@ -24,6 +24,12 @@ export class FakeBaileysSocket {
   pairingRequests: string[] = [];
   /** Sends fail with this error while set (a dropped connection). */
   sendFailure: Error | null = null;
+  /**
+   * While set, a send is written (recorded in `sent`) but its answer never comes back: what the
+   * caller sees when its process dies right after Baileys wrote the frame.
+   */
+  holdAnswers = false;
+  readonly #heldAnswers: Array<() => void> = [];
 
   constructor(readonly index: number) {
     this.ev.setMaxListeners(50);
@@ -56,7 +62,14 @@ export class FakeBaileysSocket {
     if (this.sendFailure) return Promise.reject(this.sendFailure);
     const id = options?.messageId ?? `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
     this.sent.push({ jid, content, id });
-    return Promise.resolve({ key: { id, remoteJid: jid, fromMe: true }, message: { conversation: content.text } });
+    const answer = { key: { id, remoteJid: jid, fromMe: true }, message: { conversation: content.text } };
+    if (this.holdAnswers) return new Promise((resolve) => this.#heldAnswers.push(() => resolve(answer)));
+    return Promise.resolve(answer);
+  }
+
+  /** The held answers come back after all (a slow socket, not a dead process). */
+  releaseHeldAnswers(): void {
+    for (const release of this.#heldAnswers.splice(0)) release();
   }
 
   emitConnecting(): void {
@@ -82,6 +95,11 @@ export class FakeBaileysSocket {
 
   emitCredsUpdate(update: Record<string, unknown>): void {
     this.ev.emit('creds.update', update);
+  }
+
+  /** WhatsApp's status of a message we sent (Baileys' messages.update): 2 server ack, 3 delivered, 4 read. */
+  emitMessageStatus(id: string, status: number, remoteJid = 'unknown@s.whatsapp.net'): void {
+    this.ev.emit('messages.update', [{ key: { id, remoteJid, fromMe: true }, update: { status } }]);
   }
 
   emitMessages(messages: unknown[], type: 'notify' | 'append' = 'notify'): void {

@@ -5,7 +5,7 @@ import type { MessageProvider } from './types';
 
 export { LogMessageProvider } from './log-provider';
 export { TwilioSmsProvider, type TwilioSmsOptions } from './twilio-sms';
-export { PermanentSendError, type MessageProvider, type OutgoingMessage } from './types';
+export { NotSentError, PermanentSendError, type MessageProvider, type OutgoingMessage } from './types';
 
 export interface MessagingConfig {
   TWILIO_ACCOUNT_SID?: string;

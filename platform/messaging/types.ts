@@ -25,3 +25,15 @@ export class PermanentSendError extends Error {
     this.name = 'PermanentSendError';
   }
 }
+
+/**
+ * The provider certainly did not take the message (no open connection, refused
+ * before anything was written to the wire): the send attempt is undone, and a
+ * retry sends it.
+ */
+export class NotSentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotSentError';
+  }
+}

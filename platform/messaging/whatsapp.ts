@@ -23,8 +23,15 @@ export interface WhatsappSendResult {
 /** One way out to WhatsApp. Throws PermanentSendError when retrying cannot help. */
 export interface WhatsappSender {
   readonly provider: WhatsappProviderName;
+  /**
+   * True when findSent sees every message the provider took (Twilio's message list), so a miss
+   * means sending again is safe; false when a miss proves nothing (a linked device), and a send
+   * attempt cut off by a crash is left unconfirmed rather than sent twice.
+   */
+  readonly findSentIsComplete: boolean;
+  /** Sends once. Throws PermanentSendError when retrying cannot help, NotSentError when nothing went out. */
   send(message: WhatsappOutgoing): Promise<WhatsappSendResult>;
-  /** After a crash between "sending" and "sent": did the provider take it? null when unknown or not sent. */
+  /** After a send attempt whose outcome was not recorded: did the provider take it? null when unknown or not sent. */
   findSent(message: WhatsappOutgoing, since: Date): Promise<{ providerMessageId: string } | null>;
 }
 
@@ -35,6 +42,7 @@ export interface WhatsappSender {
  */
 export class TwilioWhatsappSender implements WhatsappSender {
   readonly provider = 'twilio' as const;
+  readonly findSentIsComplete = true;
   readonly #rest: TwilioSmsProvider;
 
   constructor(options: TwilioSmsOptions) {
