@@ -180,6 +180,31 @@ describe(SessionConnection.name, () => {
     expect(t.last().status).toBe('open');
   });
 
+  it('does not loop on 515: after a few immediate restarts without an open, the restarts go through the backoff', async () => {
+    const t = setup();
+    await t.connection.start();
+    for (let i = 0; i < 3; i++) {
+      t.sockets.latest.emitClose(515, 'Stream Errored (restart required)');
+      await flush();
+    }
+    expect(t.sockets.sockets).toHaveLength(4);
+    expect(t.scheduler.delays).toEqual([]);
+    t.sockets.latest.emitClose(515, 'Stream Errored (restart required)');
+    await flush();
+    expect(t.sockets.sockets).toHaveLength(4);
+    expect(t.scheduler.delays).toHaveLength(1);
+    expect(t.last()).toMatchObject({ status: 'connecting', reason: 'restart_loop' });
+    await t.scheduler.advance(t.scheduler.delays[0]!);
+    expect(t.sockets.sockets).toHaveLength(5);
+    // An open resets the count: the next 515 restarts at once again.
+    t.sockets.latest.emitOpen();
+    await flush();
+    t.sockets.latest.emitClose(515, 'Stream Errored (restart required)');
+    await flush();
+    expect(t.sockets.sockets).toHaveLength(6);
+    expect(t.scheduler.delays).toHaveLength(1);
+  });
+
   it('stops when the QR codes run out with nobody scanning, until the owner asks again', async () => {
     const t = setup({ maxQrCodes: 3 });
     await t.connection.start();

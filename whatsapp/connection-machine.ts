@@ -55,6 +55,8 @@ export interface SessionConnectionOptions extends BackoffSettings {
   random?: () => number;
 }
 
+const MAX_IMMEDIATE_RESTARTS = 3;
+
 const STATUS_CODES = { loggedOut: 401, forbidden: 403, timedOut: 408, multideviceMismatch: 411, connectionReplaced: 440, restartRequired: 515 } as const;
 
 /**
@@ -74,6 +76,8 @@ export class SessionConnection {
   #reconnectTimer: unknown = null;
   #attempt = 0;
   #qrCount = 0;
+  /** Immediate 515 restarts since the last open: more than a few in a row go through the backoff. */
+  #restarts = 0;
   #status: SessionStatus = 'disconnected';
   #running = false;
   /** Sockets opened in this session's life; tests read it to prove there is no storm. */
@@ -101,6 +105,7 @@ export class SessionConnection {
     this.#running = true;
     this.#attempt = 0;
     this.#qrCount = 0;
+    this.#restarts = 0;
     await this.#connect();
   }
 
@@ -186,6 +191,7 @@ export class SessionConnection {
     if (update.connection === 'open') {
       this.#attempt = 0;
       this.#qrCount = 0;
+      this.#restarts = 0;
       await this.#report('open');
     }
     if (update.connection === 'close') await this.#onClose(statusCodeOf(update.lastDisconnect?.error));
@@ -205,8 +211,10 @@ export class SessionConnection {
       case STATUS_CODES.multideviceMismatch:
         return this.#halt('multidevice_mismatch', 'failed', false);
       case STATUS_CODES.restartRequired:
-        // WhatsApp asks for a fresh socket right after pairing: not a failure, no backoff.
-        return this.#connect();
+        // WhatsApp asks for a fresh socket right after pairing: not a failure, no backoff; but a
+        // server that keeps asking without ever opening gets the backoff, never a tight loop.
+        if (++this.#restarts <= MAX_IMMEDIATE_RESTARTS) return this.#connect();
+        return this.#scheduleReconnect('restart_loop');
       case STATUS_CODES.timedOut:
         if (this.#status === 'qr') return this.#halt('qr_expired', 'failed', false);
         return this.#scheduleReconnect(`closed_${statusCode}`);
