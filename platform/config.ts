@@ -110,7 +110,7 @@ const configSchema = z.object({
   /** First retry delay of an inbound message whose hand-over failed (doubles, with jitter, up to the max). */
   WHATSAPP_INBOX_RETRY_BASE_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
   WHATSAPP_INBOX_RETRY_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
-  /** Longest inbound WhatsApp text accepted from Twilio (characters). */
+  /** Longest inbound WhatsApp text: the Twilio webhook refuses longer ones (413), a Baileys session keeps them cut (characters). */
   WHATSAPP_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(65_536).default(4_096),
 });
 

@@ -24,17 +24,31 @@ export async function acceptInbound(
   return stored;
 }
 
-/** Baileys' messages.upsert: every message of the batch ('notify' and 'append' alike), parsed and stored. */
+/** Longest text kept of one Baileys message by default (the Twilio webhook refuses longer ones with 413). */
+const DEFAULT_MAX_BODY_CHARS = 4_096;
+
+/**
+ * Baileys' messages.upsert: every message of the batch ('notify' and 'append' alike), parsed and
+ * stored. A linked device cannot refuse a message, so an oversized text is kept cut at
+ * `maxBodyChars` (marked with an ellipsis): the CRM and the assistant never get more than that.
+ */
 export async function acceptBaileysUpsert(
-  deps: { db: Database; logger: Logger; listener: InboundListener },
+  deps: { db: Database; logger: Logger; listener: InboundListener; maxBodyChars?: number },
   businessId: string,
   upsert: { messages: WAMessage[]; type: string },
 ): Promise<StoredInbound[]> {
   await loadBaileys();
+  const maxBodyChars = deps.maxBodyChars ?? DEFAULT_MAX_BODY_CHARS;
   const parsed: InboundMessage[] = [];
   for (const message of upsert.messages) {
     const inbound = inboundFromBaileys(message);
-    if (inbound) parsed.push(inbound);
+    if (!inbound) continue;
+    if (inbound.body && inbound.body.length > maxBodyChars) {
+      deps.logger.warn({ businessId, providerMessageId: inbound.providerMessageId, chars: inbound.body.length, maxBodyChars }, 'oversized WhatsApp message cut');
+      // No half of a surrogate pair (an emoji) left at the cut.
+      inbound.body = `${inbound.body.slice(0, maxBodyChars - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
+    }
+    parsed.push(inbound);
   }
   deps.logger.debug({ businessId, received: upsert.messages.length, kept: parsed.length, type: upsert.type }, 'whatsapp upsert');
   return acceptInbound(deps, businessId, 'baileys', parsed);

@@ -69,6 +69,7 @@ export async function startWhatsapp(config: AppConfig, deps: WhatsappDependencie
       reconnectBaseMs: config.WHATSAPP_RECONNECT_BASE_MS,
       reconnectMaxMs: config.WHATSAPP_RECONNECT_MAX_MS,
       maxReconnects: config.WHATSAPP_MAX_RECONNECTS,
+      maxMessageChars: config.WHATSAPP_MAX_MESSAGE_CHARS,
     },
     openSocket: deps.openSocket ?? ((input) => openBaileysSocket({ db, logger, ...input })),
   });

@@ -12,6 +12,8 @@ export interface SessionSettings {
   reconnectBaseMs: number;
   reconnectMaxMs: number;
   maxReconnects: number;
+  /** Longest inbound text kept (longer ones are cut). */
+  maxMessageChars: number;
 }
 
 export interface SessionRegistryOptions {
@@ -61,7 +63,7 @@ export class SessionRegistry implements LocalSessions {
       clearAuthState: auth.clear,
       onStatus: (update) => this.#writeStatus(businessId, update),
       onMessages: async (upsert) => {
-        await acceptBaileysUpsert({ db, logger, listener: this.#listener }, businessId, upsert);
+        await acceptBaileysUpsert({ db, logger, listener: this.#listener, maxBodyChars: settings.maxMessageChars }, businessId, upsert);
       },
       onMessageUpdates: (updates) => recordOutboundAcks(db, businessId, updates),
       baseDelayMs: settings.reconnectBaseMs,

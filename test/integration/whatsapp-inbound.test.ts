@@ -94,4 +94,13 @@ describe('WhatsApp inbound messages', () => {
     expect(count).toBe(2);
     await connection.stop();
   });
+
+  it('keeps an oversized text cut at the limit (a linked device cannot refuse it), so the CRM and the assistant get at most that', async () => {
+    const long = 'א'.repeat(500);
+    const [stored] = await acceptBaileysUpsert({ db, logger: testLogger, listener, maxBodyChars: 100 }, businessId, { messages: [textMessage('LONG-1', long)] as never, type: 'notify' });
+    expect(stored!.body).toHaveLength(100);
+    expect(stored!.body!.endsWith('…')).toBe(true);
+    const row = await db.withTenant({ businessId }, () => Message.findOne({ where: { providerMessageId: 'LONG-1' }, rejectOnEmpty: true }));
+    expect(row.body).toBe(stored!.body);
+  });
 });
