@@ -11,6 +11,7 @@ import { ChromiumPdfRenderer } from '../../platform/pdf/renderer';
 import { workflowIds } from '../../temporal-config';
 import { dealQuery, type DealView } from '../../workflows';
 import { Client, createTestBusiness, startTestApi, type TestApi, type TestBusiness } from '../support/accounts';
+import { tablesHolding } from '../support/billing';
 import { waitFor } from '../support/wait';
 
 /**
@@ -176,6 +177,22 @@ describe('billing deal: offer → contract → signature → invoice → card pa
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     expect((await waitFor(() => f.messages.to(phone), (list) => list.some((m) => m.body.includes('קבלה')), 30_000)).length).toBeGreaterThan(0);
+
+    // The token went out in the text only: no row of any table holds it, nor the deal's history;
+    // the stored notification keeps the page's address without it.
+    expect(await tablesHolding(token)).toEqual({});
+    const history = JSON.stringify(await deal(f, offerId).fetchHistory());
+    expect(history).not.toContain(token);
+    const stored = await f.t.db.withTenant({ businessId: f.biz.id }, (transaction) =>
+      f.t.db.sequelize.query<{ body: string }>("SELECT body FROM notifications WHERE kind = 'contract_signing' AND lead_id = (SELECT lead_id FROM offers WHERE id = :offerId)", {
+        replacements: { offerId },
+        type: QueryTypes.SELECT,
+        transaction,
+      }),
+    );
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.body).toContain(`http://crm.test/sign/${contractId}`);
+    expect(stored[0]!.body).not.toContain('token=');
   }, 180_000);
 
   it('reminds while unsigned, then expires the link; an expired link is refused with a clear message', async () => {
