@@ -27,6 +27,7 @@ import { computeTotals, formatAgorot } from '../domain/billing/money';
 import { localDateOf } from '../domain/billing/dates';
 import { contractPageHtml } from '../platform/pdf/contract-document';
 import { ChromiumPdfRenderer, type PdfRenderer } from '../platform/pdf/renderer';
+import type { AllocationProvider } from '../platform/payments/allocation';
 import type { CardPaymentProvider } from '../platform/payments/card-provider';
 import { hashSigningToken, sha256Hex, signingPageUrl, signingToken, signingUrl } from '../platform/payments/signing-token';
 import type { ActivityDependencies } from './dependencies';
@@ -43,6 +44,10 @@ export interface BillingActivityDeps {
   pdf: PdfRenderer;
   /** null: only the manual provider (owner marks paid). */
   card: CardPaymentProvider | null;
+  /** The Tax Authority's allocation numbers; absent: invoices that need one are issued without it (and flagged). */
+  allocation?: AllocationProvider | null;
+  /** Amount before VAT from which a tax invoice needs an allocation number (default ₪5,000). */
+  allocationThresholdAgorot?: number;
 }
 
 export const DEV_BILLING_DEPS = (): BillingActivityDeps => ({
