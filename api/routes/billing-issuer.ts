@@ -1,25 +1,8 @@
-import { z } from 'zod';
-import { Business } from '../../data';
 import { documentPdfOf, findInvoice, findReceipt, type BillingDocumentType } from '../../data/billing';
-import { DEALER_TYPES, isValidIsraeliTaxId, normalizeTaxId } from '../../domain/billing/tax-id';
 import { requirePermission } from '../../domain/policy';
+import { readTaxIdentity, setTaxIdentity, taxIdentityBody } from '../services/tax-identity';
 import { BILLING_MESSAGES as M } from './billing-deps';
 import { LocalizedHttpError, defineRoute, notFound, uuidParam, type AnyRoute } from './registry';
-
-const TAX_ID_MESSAGE = 'A tax number is nine digits with a valid check digit (ח.פ. / ע.מ.)';
-
-export const taxIdentityBody = z.strictObject({
-  taxId: z
-    .string()
-    .trim()
-    .transform(normalizeTaxId)
-    .refine(isValidIsraeliTaxId, TAX_ID_MESSAGE)
-    .nullable(),
-  dealerType: z.enum(DEALER_TYPES).nullable(),
-  billingAddress: z.string().trim().max(300).nullable(),
-});
-
-const identityOf = (business: Business) => ({ taxId: business.taxId ?? null, dealerType: business.dealerType ?? null, billingAddress: business.billingAddress ?? null });
 
 /** The business's tax identity (printed on invoices and receipts as issued) and the documents' PDFs. */
 export function billingIssuerRoutes(): AnyRoute[] {
@@ -31,11 +14,7 @@ export function billingIssuerRoutes(): AnyRoute[] {
       summary: "The business's tax number, dealer type and billing address",
       tag: 'billing',
       scope: 'tenant',
-      handler: async ({ auth, businessId }) => {
-        requirePermission(auth, 'billing.manage');
-        const business = await Business.findByPk(businessId, { rejectOnEmpty: true });
-        return { body: { taxIdentity: identityOf(business) } };
-      },
+      handler: async ({ auth, businessId }) => ({ body: { taxIdentity: await readTaxIdentity(auth, businessId) } }),
     }),
     defineRoute({
       id: 'billing.taxIdentity.update',
@@ -45,14 +24,7 @@ export function billingIssuerRoutes(): AnyRoute[] {
       tag: 'billing',
       scope: 'tenant',
       body: taxIdentityBody,
-      handler: async ({ auth, businessId, body, audit }) => {
-        requirePermission(auth, 'billing.manage');
-        const business = await Business.findByPk(businessId, { rejectOnEmpty: true, lock: true });
-        const before = identityOf(business);
-        await business.update({ taxId: body.taxId, dealerType: body.dealerType, billingAddress: body.billingAddress || null });
-        await audit({ action: 'settings.change', businessId, targetType: 'business', targetId: businessId, details: { area: 'tax_identity', before, after: identityOf(business) } });
-        return { body: { taxIdentity: identityOf(business) } };
-      },
+      handler: async ({ auth, businessId, body, audit }) => ({ body: { taxIdentity: await setTaxIdentity({ auth, businessId, audit }, body) } }),
     }),
     documentPdfRoute('invoice'),
     documentPdfRoute('receipt'),

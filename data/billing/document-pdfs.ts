@@ -1,4 +1,4 @@
-import { selectOne, write } from './sql';
+import { select, selectOne, write } from './sql';
 
 /**
  * The PDF of each issued invoice and receipt, rendered once by the worker from the immutable
@@ -20,4 +20,11 @@ export async function documentPdfOf(type: BillingDocumentType, documentId: strin
     documentId,
   });
   return row ? { pdf: row.pdf, pdfHash: row.pdf_hash } : null;
+}
+
+/** Which of these documents already have their PDF. */
+export async function documentsWithPdf(type: BillingDocumentType, documentIds: string[]): Promise<Set<string>> {
+  if (documentIds.length === 0) return new Set();
+  const rows = await select<{ document_id: string }>('SELECT document_id FROM billing_document_pdfs WHERE document_type = :type AND document_id IN (:documentIds)', { type, documentIds });
+  return new Set(rows.map((row) => row.document_id));
 }
