@@ -27,8 +27,9 @@ import { computeTotals, formatAgorot } from '../domain/billing/money';
 import { localDateOf } from '../domain/billing/dates';
 import { contractPageHtml } from '../platform/pdf/contract-document';
 import { ChromiumPdfRenderer, type PdfRenderer } from '../platform/pdf/renderer';
+import type { AllocationProvider } from '../platform/payments/allocation';
 import type { CardPaymentProvider } from '../platform/payments/card-provider';
-import { hashSigningToken, sha256Hex, signingToken, signingUrl } from '../platform/payments/signing-token';
+import { hashSigningToken, sha256Hex, signingPageUrl, signingToken, signingUrl } from '../platform/payments/signing-token';
 import type { ActivityDependencies } from './dependencies';
 import { createNotificationActivities } from './notifications';
 
@@ -43,6 +44,10 @@ export interface BillingActivityDeps {
   pdf: PdfRenderer;
   /** null: only the manual provider (owner marks paid). */
   card: CardPaymentProvider | null;
+  /** The Tax Authority's allocation numbers; absent: invoices that need one are issued without it (and flagged). */
+  allocation?: AllocationProvider | null;
+  /** Amount before VAT from which a tax invoice needs an allocation number (default ₪5,000). */
+  allocationThresholdAgorot?: number;
 }
 
 export const DEV_BILLING_DEPS = (): BillingActivityDeps => ({
@@ -148,8 +153,9 @@ export function createBillingActivities(deps: ActivityDependencies) {
     },
 
     /**
-     * Sends the signing link (or a reminder with the same link). The token is derived here and
-     * goes straight into the message, so it appears in no workflow history; only its hash is stored.
+     * Sends the signing link (or a reminder with the same link). The token is derived here on every
+     * attempt and goes only into the text handed to the provider: it appears in no workflow history
+     * and in no stored row (the notification keeps the link without it; the contract its hash).
      */
     async sendSigningLink(input: SigningLinkInput): Promise<{ status: ContractStatus }> {
       const { signingSecret, publicBaseUrl } = config();
@@ -168,12 +174,14 @@ export function createBillingActivities(deps: ActivityDependencies) {
       });
       if (prepared.status !== 'sent') return { status: prepared.status };
       if (prepared.lead.phoneE164) {
+        const pageUrl = signingPageUrl(publicBaseUrl, input.contractId);
         await notifications.sendNotification({
           businessId: input.businessId,
           idempotencyKey: input.idempotencyKey,
           kind: input.purpose === 'first' ? 'contract_signing' : 'contract_signing_reminder',
           to: prepared.lead.phoneE164,
-          params: { businessName: prepared.businessName, customerName: prepared.lead.fullName, title: prepared.offer.title, link: signingUrl(publicBaseUrl, input.contractId, token) },
+          params: { businessName: prepared.businessName, customerName: prepared.lead.fullName, title: prepared.offer.title, link: pageUrl },
+          credentialLink: { stored: pageUrl, sent: signingUrl(publicBaseUrl, input.contractId, token) },
           leadId: prepared.lead.id,
         });
       }

@@ -1,4 +1,5 @@
 import { createBillingActivities } from './billing';
+import { createBillingDocumentActivities } from './billing-documents';
 import { createBookingActivities } from './booking';
 import { createCallActivities } from './calls';
 import type { ActivityDependencies } from './dependencies';
@@ -43,6 +44,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createOutboundCallActivities(deps),
     ...createCallTransferActivities(deps),
     ...createBillingActivities(deps),
+    ...createBillingDocumentActivities(deps),
     ...createWhatsappActivities(deps),
     ...createConversationAssistantActivities(deps),
     ...createCustomerMessageActivities(deps),

@@ -15,6 +15,12 @@ export interface SendNotificationInput {
   params: NotificationParams;
   appointmentId?: string | null;
   leadId?: string | null;
+  /**
+   * A link that carries a credential (a signing token). params.link is the link without it, and
+   * that is what the stored row keeps; the real link replaces it only in the text handed to the
+   * provider. The caller derives the real link again on every attempt (it is never stored).
+   */
+  credentialLink?: { stored: string; sent: string };
 }
 
 export interface SendNotificationResult {
@@ -74,7 +80,7 @@ export function createNotificationActivities({ db, messages }: ActivityDependenc
         throw ApplicationFailure.nonRetryable('this notification goes out on WhatsApp', 'NotificationOnWhatsapp');
       }
 
-      const message: OutgoingMessage = { to: notification.recipient, from: notification.sender, body: notification.body };
+      const message: OutgoingMessage = { to: notification.recipient, from: notification.sender, body: bodyToSend(notification.body, input.credentialLink) };
       if (notification.status === 'sending') {
         const since = new Date(notification.createdAt.getTime() - 24 * 3600_000);
         const found = await messages.findSent(message, since);
@@ -98,6 +104,12 @@ export function createNotificationActivities({ db, messages }: ActivityDependenc
       }
     },
   };
+
+  function bodyToSend(stored: string, link: SendNotificationInput['credentialLink']): string {
+    if (!link) return stored;
+    if (!stored.includes(link.stored)) throw new Error('the stored message does not hold the link it should carry (was PUBLIC_BASE_URL changed?)');
+    return stored.split(link.stored).join(link.sent);
+  }
 
   function update(notification: Notification, changes: Partial<Pick<Notification, 'status' | 'attempts' | 'lastError' | 'providerMessageId' | 'sentAt'>>) {
     return db.withTenant({ businessId: notification.businessId }, () => notification.update(changes));

@@ -25,6 +25,7 @@ import type { RecordingStorage } from '../platform/recordings/storage';
 import { DEFAULT_BILLING_ROUTE_OPTIONS, type BillingRouteOptions } from './routes/billing-deps';
 import { billingOfferRoutes } from './routes/billing-offers';
 import { billingDocumentRoutes } from './routes/billing-documents';
+import { billingIssuerRoutes } from './routes/billing-issuer';
 import { billingPublicRoutes } from './routes/billing-public';
 import { whatsappRoutes } from './routes/whatsapp';
 
@@ -82,6 +83,7 @@ export function createAccountsApi(options: AccountsApiOptions): AccountsApi {
     ...assistantRoutes(),
     ...billingOfferRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
     ...billingDocumentRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
+    ...billingIssuerRoutes(),
     ...billingPublicRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),
     ...whatsappRoutes(options.booking),
     defineRoute({

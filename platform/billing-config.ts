@@ -13,6 +13,9 @@ export function billingActivityDeps(config: AppConfig): BillingActivityDeps {
     webhookBaseUrl: config.BILLING_WEBHOOK_BASE_URL ?? config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.API_PORT}`,
     pdf: new ChromiumPdfRenderer(config.PDF_CHROMIUM_PATH),
     card: config.BILLING_CARD_API_URL ? new HttpCardPaymentProvider(config.BILLING_CARD_API_URL, config.BILLING_CARD_API_KEY ?? '') : null,
+    // No Tax Authority client ships yet: invoices that need an allocation number are flagged (DealView.allocationMissing).
+    allocation: null,
+    allocationThresholdAgorot: config.BILLING_ALLOCATION_THRESHOLD_SHEKELS * 100,
   };
 }
 

@@ -87,7 +87,9 @@ const configSchema = z.object({
   BILLING_CARD_WEBHOOK_SECRET: z.string().optional(),
   /** Public origin the card provider posts webhooks to (default PUBLIC_BASE_URL; /api/v1 is appended). */
   BILLING_WEBHOOK_BASE_URL: z.string().url().optional(),
-  /** Chromium that prints contracts to PDF. */
+  /** Amount before VAT (whole shekels) from which a tax invoice needs the Tax Authority's allocation number. */
+  BILLING_ALLOCATION_THRESHOLD_SHEKELS: z.coerce.number().int().min(0).max(10_000_000).default(5000),
+  /** Chromium that prints contracts, invoices and receipts to PDF. */
   PDF_CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   /** Text model of the WhatsApp assistant when OPENAI_API_KEY is set (otherwise the local provider). */
   OPENAI_CHAT_MODEL: z.string().default('gpt-4o-mini'),

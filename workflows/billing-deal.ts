@@ -4,6 +4,7 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -47,6 +48,12 @@ export interface DealView {
   cardCheckoutUrl: string | null;
   /** Rendering the signed PDF failed after its retries (the contract itself is signed and stored). */
   pdfFailed: boolean;
+  /** The Tax Authority's allocation number of the invoice, when it needed one and got it. */
+  allocationNumber: string | null;
+  /** The invoice needs an allocation number and none could be obtained (no provider or tax number configured). */
+  allocationMissing: boolean;
+  /** Invoice and receipt PDFs whose rendering failed after its retries (the documents themselves are issued). */
+  documentPdfFailures: number;
 }
 
 /** From the public signing endpoint, after the signature is stored. */
@@ -81,6 +88,18 @@ export async function billingDeal(input: BillingDealInput): Promise<DealView> {
     receiptNumbers: [],
     cardCheckoutUrl: null,
     pdfFailed: false,
+    allocationNumber: null,
+    allocationMissing: false,
+    documentPdfFailures: 0,
+  };
+  // Deals started before invoices had allocation numbers and PDFs replay without those steps.
+  const withDocuments = patched('invoice-documents');
+  const renderDocument = async (type: 'invoice' | 'receipt', documentId: string) => {
+    try {
+      await rendering.renderBillingDocument({ businessId: input.businessId, type, documentId });
+    } catch {
+      view.documentPdfFailures += 1;
+    }
   };
   const workflowId = workflowInfo().workflowId;
   let signed = false;
@@ -182,6 +201,12 @@ export async function billingDeal(input: BillingDealInput): Promise<DealView> {
   view.invoiceId = invoice.invoiceId;
   view.invoiceNumber = invoice.number;
   view.totalAgorot = invoice.totalAgorot;
+  if (withDocuments) {
+    const allocation = await billing.requestInvoiceAllocation({ businessId: input.businessId, invoiceId: invoice.invoiceId });
+    view.allocationNumber = allocation.allocationNumber;
+    view.allocationMissing = allocation.required && allocation.allocationNumber === null;
+    await renderDocument('invoice', invoice.invoiceId);
+  }
   const checkout = await billing.createCardCheckout({ businessId: input.businessId, invoiceId: invoice.invoiceId, idempotencyKey: `${workflowId}/card-checkout` });
   view.cardCheckoutUrl = checkout?.url ?? null;
   await billing.sendDealMessage({
@@ -224,6 +249,7 @@ export async function billingDeal(input: BillingDealInput): Promise<DealView> {
     const receipt = await billing.issuePaymentReceipt({ businessId: input.businessId, paymentId });
     view.paidAgorot = receipt.paidAgorot;
     view.receiptNumbers.push(receipt.number);
+    if (withDocuments) await renderDocument('receipt', receipt.receiptId);
     await billing.sendDealMessage({
       businessId: input.businessId,
       idempotencyKey: `${workflowId}/receipt/${paymentId}`,

@@ -31,6 +31,8 @@ export const BILLING_MESSAGES = {
   contractNotFound: { he: 'החוזה לא נמצא', en: 'Contract not found' },
   invoiceNotFound: { he: 'החשבונית לא נמצאה', en: 'Invoice not found' },
   pdfNotReady: { he: 'קובץ ה-PDF החתום עדיין לא מוכן', en: 'The signed PDF is not ready yet' },
+  receiptNotFound: { he: 'הקבלה לא נמצאה', en: 'Receipt not found' },
+  documentPdfNotReady: { he: 'קובץ ה-PDF של המסמך עדיין לא מוכן', en: "The document's PDF is not ready yet" },
   notDraft: { he: 'אפשר לשנות או למחוק רק הצעה בטיוטה', en: 'Only a draft offer can be changed or deleted' },
   alreadySent: { he: 'ההצעה כבר נשלחה', en: 'The offer was already sent' },
   noPhone: { he: 'לליד אין מספר טלפון לשליחת הקישור לחתימה', en: 'The lead has no phone number to send the signing link to' },

@@ -14,6 +14,16 @@ export interface InvoiceLine {
   netAgorot: number;
 }
 
+export type DealerType = 'licensed' | 'exempt' | 'company';
+
+/** The business's tax identity as it was when the document was issued (frozen on the row). */
+export interface DocumentIssuer {
+  name: string;
+  taxId: string | null;
+  dealerType: DealerType | null;
+  address: string | null;
+}
+
 export interface InvoiceRecord {
   id: string;
   series: 'invoice' | 'credit_note';
@@ -33,6 +43,9 @@ export interface InvoiceRecord {
   totalAgorot: number;
   reason: string | null;
   issuedAt: string;
+  issuer: DocumentIssuer;
+  /** The Tax Authority's allocation number, when the invoice needed one. */
+  allocationNumber: string | null;
 }
 
 export interface ReceiptRecord {
@@ -44,9 +57,23 @@ export interface ReceiptRecord {
   method: string;
   amountAgorot: number;
   issuedAt: string;
+  issuer: DocumentIssuer;
 }
 
-export type NewInvoice = Omit<InvoiceRecord, 'id' | 'number' | 'issuedAt' | 'series' | 'creditsInvoiceId' | 'reason'>;
+export type NewInvoice = Omit<InvoiceRecord, 'id' | 'number' | 'issuedAt' | 'series' | 'creditsInvoiceId' | 'reason' | 'issuer' | 'allocationNumber'>;
+
+const ISSUER_COLUMNS = 'issuer_name, issuer_tax_id, issuer_dealer_type, issuer_address';
+/** The issuer columns' values, read from the business in the statement that inserts the document. */
+const ISSUER_VALUES = ['name', 'tax_id', 'dealer_type', 'billing_address'].map((column) => `(SELECT ${column} FROM businesses WHERE id = :businessId)`).join(', ');
+
+function toIssuer(row: Record<string, unknown>): DocumentIssuer {
+  return {
+    name: String(row.issuer_name ?? ''),
+    taxId: (row.issuer_tax_id as string | null) ?? null,
+    dealerType: (row.issuer_dealer_type as DealerType | null) ?? null,
+    address: (row.issuer_address as string | null) ?? null,
+  };
+}
 
 /**
  * Takes the next number of a series. The UPDATE locks the business's counter row until the
@@ -72,7 +99,7 @@ async function lockSeries(series: DocumentSeries): Promise<void> {
 }
 
 const INVOICE_COLUMNS = `id, series, number, idempotency_key, offer_id, contract_id, credits_invoice_id, lead_id, customer_name,
-  customer_phone, locale, lines, vat_rate_bps, net_agorot, vat_agorot, total_agorot, reason, issued_at`;
+  customer_phone, locale, lines, vat_rate_bps, net_agorot, vat_agorot, total_agorot, reason, issued_at, allocation_number, ${ISSUER_COLUMNS}`;
 
 type InvoiceRow = Record<string, unknown>;
 
@@ -96,6 +123,8 @@ function toInvoice(row: InvoiceRow): InvoiceRecord {
     totalAgorot: int(row.total_agorot),
     reason: (row.reason as string | null) ?? null,
     issuedAt: iso(row.issued_at)!,
+    issuer: toIssuer(row),
+    allocationNumber: (row.allocation_number as string | null) ?? null,
   };
 }
 
@@ -122,9 +151,9 @@ async function insertDocument(series: 'invoice' | 'credit_note', input: NewInvoi
   const number = await takeNextNumber(series);
   const [row] = await write<InvoiceRow>(
     `INSERT INTO invoices (business_id, series, number, idempotency_key, offer_id, contract_id, credits_invoice_id, lead_id,
-       customer_name, customer_phone, locale, lines, vat_rate_bps, net_agorot, vat_agorot, total_agorot, reason)
+       customer_name, customer_phone, locale, lines, vat_rate_bps, net_agorot, vat_agorot, total_agorot, reason, ${ISSUER_COLUMNS})
      VALUES (:businessId, :series, :number, :idempotencyKey, :offerId, :contractId, :creditsInvoiceId, :leadId,
-       :customerName, :customerPhone, :locale, CAST(:lines AS jsonb), :vatRateBps, :netAgorot, :vatAgorot, :totalAgorot, :reason)
+       :customerName, :customerPhone, :locale, CAST(:lines AS jsonb), :vatRateBps, :netAgorot, :vatAgorot, :totalAgorot, :reason, ${ISSUER_VALUES})
      RETURNING ${INVOICE_COLUMNS}`,
     {
       series,
@@ -173,7 +202,7 @@ export async function issueCreditNote(invoice: InvoiceRecord, idempotencyKey: st
   });
 }
 
-const RECEIPT_COLUMNS = 'id, number, payment_id, invoice_id, customer_name, method, amount_agorot, issued_at';
+const RECEIPT_COLUMNS = `id, number, payment_id, invoice_id, customer_name, method, amount_agorot, issued_at, ${ISSUER_COLUMNS}`;
 
 function toReceipt(row: Record<string, unknown>): ReceiptRecord {
   return {
@@ -185,6 +214,7 @@ function toReceipt(row: Record<string, unknown>): ReceiptRecord {
     method: String(row.method),
     amountAgorot: int(row.amount_agorot),
     issuedAt: iso(row.issued_at)!,
+    issuer: toIssuer(row),
   };
 }
 
@@ -200,11 +230,16 @@ export async function issueReceipt(paymentId: string): Promise<{ receipt: Receip
   if (!payment) throw new Error(`payment ${paymentId} not found in this business`);
   const number = await takeNextNumber('receipt');
   const [row] = await write<Record<string, unknown>>(
-    `INSERT INTO receipts (business_id, number, payment_id, invoice_id, customer_name, method, amount_agorot)
-     VALUES (:businessId, :number, :paymentId, :invoiceId, :customerName, :method, :amount) RETURNING ${RECEIPT_COLUMNS}`,
+    `INSERT INTO receipts (business_id, number, payment_id, invoice_id, customer_name, method, amount_agorot, ${ISSUER_COLUMNS})
+     VALUES (:businessId, :number, :paymentId, :invoiceId, :customerName, :method, :amount, ${ISSUER_VALUES}) RETURNING ${RECEIPT_COLUMNS}`,
     { number, paymentId, invoiceId: payment.invoice_id, customerName: payment.customer_name, method: payment.method, amount: int(payment.amount_agorot) },
   );
   return { receipt: toReceipt(row!), created: true };
+}
+
+export async function findReceipt(id: string): Promise<ReceiptRecord | null> {
+  const row = await selectOne<Record<string, unknown>>(`SELECT ${RECEIPT_COLUMNS} FROM receipts WHERE id = :id`, { id });
+  return row ? toReceipt(row) : null;
 }
 
 export async function listReceipts(limit = 200): Promise<ReceiptRecord[]> {
@@ -221,4 +256,10 @@ export async function lockInvoice(id: string): Promise<InvoiceRecord | null> {
 export async function creditNoteOf(invoiceId: string): Promise<InvoiceRecord | null> {
   const row = await selectOne<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE credits_invoice_id = :invoiceId`, { invoiceId });
   return row ? toInvoice(row) : null;
+}
+
+/** Sets the invoice's allocation number once (the only change an issued invoice allows); returns the invoice as stored. */
+export async function setAllocationNumber(invoiceId: string, allocationNumber: string): Promise<InvoiceRecord | null> {
+  await write('UPDATE invoices SET allocation_number = :allocationNumber WHERE id = :invoiceId AND allocation_number IS NULL', { invoiceId, allocationNumber });
+  return findInvoice(invoiceId);
 }

@@ -4,3 +4,4 @@ export * from './offers';
 export * from './contracts';
 export * from './documents';
 export * from './payments';
+export * from './document-pdfs';

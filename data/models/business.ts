@@ -25,6 +25,10 @@ export class Business extends Model<InferAttributes<Business>, InferCreationAttr
   declare lockdownReason: CreationOptional<string | null>;
   /** Owner alerts go here by SMS; null keeps them in the CRM only. */
   declare alertPhoneE164: CreationOptional<string | null>;
+  /** Israeli tax file number (ח.פ. / ע.מ., nine digits), printed on invoices and receipts. */
+  declare taxId: CreationOptional<string | null>;
+  declare dealerType: CreationOptional<'licensed' | 'exempt' | 'company' | null>;
+  declare billingAddress: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -44,6 +48,9 @@ export class Business extends Model<InferAttributes<Business>, InferCreationAttr
         lockedDown: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         lockdownReason: { type: DataTypes.TEXT, allowNull: true },
         alertPhoneE164: { type: DataTypes.TEXT, allowNull: true },
+        taxId: { type: DataTypes.TEXT, allowNull: true },
+        dealerType: { type: DataTypes.TEXT, allowNull: true },
+        billingAddress: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

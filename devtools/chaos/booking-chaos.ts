@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { Op } from 'sequelize';
@@ -11,8 +8,8 @@ import { ApiKey, Appointment, Business, PhoneNumber, type Database } from '../..
 import { issueApiKey } from '../../api/auth/api-keys';
 import { freePort } from '../../scripts/lib/ports';
 import { bookAppointment, cancelAppointment, type BookingOutcome } from '../../orchestration';
-import { WORKFLOWS_PATH } from '../../workers';
 import { FakeTwilioRest } from '../fakes/twilio-rest-fake';
+import { onceExited, startWorkerProcess, writeWorkflowBundle } from './worker-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -50,10 +47,7 @@ export async function runBookingChaos(
 ): Promise<ChaosReport> {
   const target = options.target ?? 'worker';
   const log = env.log ?? (() => undefined);
-  const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prosaas-chaos-'));
-  const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
-  // Built once, so each restarted worker is polling within a second or two.
-  fs.writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') })).code);
+  const { bundlePath, remove: removeBundle } = await writeWorkflowBundle();
   const twilio = new FakeTwilioRest('ACchaos', 'chaos-token');
   const twilioUrl = await twilio.start();
   const taskQueue = `chaos-${process.pid}-${Date.now()}`;
@@ -139,7 +133,7 @@ export async function runBookingChaos(
     await onceExited(worker);
     await connection.close();
     await twilio.stop();
-    fs.rmSync(bundleDir, { recursive: true, force: true });
+    removeBundle();
   }
 }
 
@@ -210,14 +204,6 @@ async function startApiTarget(env: ChaosEnvironment, businessId: string, workerE
       await onceExited(process_);
     },
   };
-}
-
-function startWorkerProcess(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-function onceExited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 }
 
 function sleep(ms: number): Promise<void> {

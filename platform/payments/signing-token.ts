@@ -16,9 +16,14 @@ export function hashSigningToken(token: string): string {
   return createHash('sha256').update(`${PURPOSE}:${token}`).digest('hex');
 }
 
-/** The public signing page of the CRM. */
+/** The public signing page of the CRM, without its token: what stored copies of a message show. */
+export function signingPageUrl(publicBaseUrl: string, contractId: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/sign/${contractId}`;
+}
+
+/** The signing link the customer gets: the page with its token. */
 export function signingUrl(publicBaseUrl: string, contractId: string, token: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, '')}/sign/${contractId}?token=${encodeURIComponent(token)}`;
+  return `${signingPageUrl(publicBaseUrl, contractId)}?token=${encodeURIComponent(token)}`;
 }
 
 export function sha256Hex(data: string | Buffer): string {

@@ -1,8 +1,9 @@
-import { Lead, type Database } from '../../data';
+import { Business, Lead, type Database } from '../../data';
 import {
   createOffer,
   findInvoice,
   issueCreditNote,
+  setAllocationNumber,
   issueInvoice,
   issueReceipt,
   listInvoices,
@@ -85,6 +86,22 @@ describe('billing documents in PostgreSQL', () => {
     const credit = await db.withTenant({ businessId }, () => issueCreditNote(invoice, 'credit-immutable', 'wrong amount'));
     expect(credit.invoice).toMatchObject({ series: 'credit_note', number: 1, creditsInvoiceId: invoice.id, totalAgorot: invoice.totalAgorot });
     expect(await db.withTenant({ businessId }, () => findInvoice(invoice.id))).toEqual(invoice);
+  });
+
+  it('freezes the tax identity on the invoice and takes its allocation number once, with nothing else changing', async () => {
+    await db.withTenant({ businessId }, () => Business.update({ taxId: '515555555', dealerType: 'company', billingAddress: 'הרצל 10, תל אביב' }, { where: { id: businessId } }));
+    const { invoice } = await db.withTenant({ businessId }, () => issueInvoice(invoiceInput('allocation')));
+    expect(invoice.issuer).toMatchObject({ taxId: '515555555', dealerType: 'company', address: 'הרצל 10, תל אביב' });
+    expect(invoice.allocationNumber).toBeNull();
+    // Changing the business later leaves the issued invoice as it was.
+    await db.withTenant({ businessId }, () => Business.update({ taxId: '000000018' }, { where: { id: businessId } }));
+    // The number may not come with any other change, even from the table owner.
+    await expect(withAdminClient((client) => client.query("UPDATE invoices SET allocation_number = '123456789', customer_name = 'x' WHERE id = $1", [invoice.id]))).rejects.toThrow(/immutable/);
+    const allocated = await db.withTenant({ businessId }, () => setAllocationNumber(invoice.id, '123456789'));
+    expect(allocated).toEqual({ ...invoice, allocationNumber: '123456789' });
+    // Once set it stays: a second number is ignored by the data layer and refused by the trigger.
+    expect((await db.withTenant({ businessId }, () => setAllocationNumber(invoice.id, '987654321')))!.allocationNumber).toBe('123456789');
+    await expect(withAdminClient((client) => client.query("UPDATE invoices SET allocation_number = '987654321' WHERE id = $1", [invoice.id]))).rejects.toThrow(/immutable/);
   });
 
   it('numbers receipts on their own series, one per payment, immutable', async () => {

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONTRACT_TEMPLATES, renderContractBody } from '../../domain/billing/contract-template';
 import { computeTotals } from '../../domain/billing/money';
+import type { InvoiceRecord, ReceiptRecord } from '../../data/billing';
+import { invoicePageHtml, receiptPageHtml } from '../../platform/pdf/billing-document';
 import { contractPageHtml } from '../../platform/pdf/contract-document';
 import { ChromiumPdfRenderer } from '../../platform/pdf/renderer';
 
@@ -77,6 +79,77 @@ withTools('contract PDF', () => {
       }
       execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', pdfPath, path.join(OUT, `contract-${locale}`)]);
       expect(fs.readdirSync(OUT).some((name) => name.startsWith(`contract-${locale}`) && name.endsWith('.png'))).toBe(true);
+    }, 120_000);
+  }
+
+  /** Prints the page, checks the font and the text in reading order, and writes page 1 as PNG. */
+  async function renderAndRead(html: string, name: string): Promise<string> {
+    const pdf = await renderer.render(html);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    fs.mkdirSync(OUT, { recursive: true });
+    const pdfPath = path.join(OUT, `${name}.pdf`);
+    fs.writeFileSync(pdfPath, pdf);
+    expect(execFileSync('pdffonts', [pdfPath]).toString()).toMatch(/Heebo/);
+    execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdfPath, path.join(OUT, name)]);
+    expect(fs.existsSync(path.join(OUT, `${name}.png`))).toBe(true);
+    // pdftotext marks embedded directions with control characters; the words are what matters here.
+    return execFileSync('pdftotext', ['-layout', pdfPath, '-']).toString().replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  }
+
+  const issuer = { name: 'סטודיו אורן בע״מ', taxId: '515555555', dealerType: 'company' as const, address: 'רחוב הרצל 10, תל אביב' };
+  const invoice = (locale: 'he' | 'en'): InvoiceRecord => ({
+    id: '00000000-0000-4000-8000-000000000001',
+    series: 'invoice',
+    number: 1042,
+    idempotencyKey: 'pdf-test',
+    offerId: null,
+    contractId: null,
+    creditsInvoiceId: null,
+    leadId: null,
+    customerName: 'דנה כהן',
+    customerPhone: '+972501234567',
+    locale,
+    lines: totals.lines.map(({ description, quantityMilli, unitPriceAgorot, discountAgorot, netAgorot }) => ({ description, quantityMilli, unitPriceAgorot, discountAgorot, netAgorot })),
+    vatRateBps: totals.vatRateBps,
+    netAgorot: totals.netAgorot,
+    vatAgorot: totals.vatAgorot,
+    totalAgorot: totals.totalAgorot,
+    reason: null,
+    issuedAt: '2031-01-07T10:15:00Z',
+    issuer,
+    allocationNumber: '123456789',
+  });
+
+  for (const locale of ['he', 'en'] as const) {
+    it(`renders the ${locale} tax invoice with the issuer's tax identity and the allocation number, and its receipt`, async () => {
+      const text = await renderAndRead(invoicePageHtml(invoice(locale), { locale, timeZone: 'Asia/Jerusalem' }), `invoice-${locale}`);
+      expect(text).toContain('515555555');
+      expect(text).toContain('123456789');
+      expect(text).toContain('1042');
+      expect(text).toContain('2,302.06');
+      if (locale === 'he') {
+        for (const words of ['חשבונית מס מספר 1042', 'מספר הקצאה', 'ח.פ', 'סטודיו אורן', 'דנה כהן', 'עיצוב לוגו', 'מקור']) expect(text).toContain(words);
+        expect(text).not.toContain('סמ תינובשח');
+      } else {
+        for (const words of ['Tax invoice No. 1042', 'Allocation number: 123456789', 'Company no. 515555555', 'Bill to']) expect(text).toContain(words);
+      }
+
+      const receipt: ReceiptRecord = {
+        id: '00000000-0000-4000-8000-000000000002',
+        number: 77,
+        paymentId: '00000000-0000-4000-8000-000000000003',
+        invoiceId: invoice(locale).id,
+        customerName: 'דנה כהן',
+        method: 'transfer',
+        amountAgorot: totals.totalAgorot,
+        issuedAt: '2031-01-09T08:00:00Z',
+        issuer,
+      };
+      const receiptText = await renderAndRead(receiptPageHtml(receipt, { locale, timeZone: 'Asia/Jerusalem', invoiceNumber: 1042 }), `receipt-${locale}`);
+      expect(receiptText).toContain('77');
+      expect(receiptText).toContain('2,302.06');
+      expect(receiptText).toContain(locale === 'he' ? 'העברה בנקאית' : 'Bank transfer');
+      expect(receiptText).toContain(locale === 'he' ? 'קבלה' : 'Receipt');
     }, 120_000);
   }
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEV_BILLING_DEPS } from '../../activities/billing';
-import { Lead, type Database } from '../../data';
+import { Business, Lead, type Database } from '../../data';
 import type { MessageProvider, OutgoingMessage } from '../../platform/messaging';
 import { ChromiumPdfRenderer } from '../../platform/pdf/renderer';
 import { workflowIds } from '../../temporal-config';
@@ -158,9 +158,59 @@ withChromium('billing in the browser', () => {
     expect(await waitFor(() => handle.query(dealQuery), (view) => view.status === 'paid', 60_000)).toMatchObject({ status: 'paid', receiptNumbers: [1] });
     await owner.goto('/billing');
     await owner.screenshot({ path: path.join(SHOTS, 'web-billing-paid.he.png'), fullPage: true });
+    // The invoice's PDF, rendered by the worker when it was issued, opens from the list.
+    const invoicePdf = await owner.request.get(await owner.locator('a[href^="/billing/invoices/"][href$="/pdf"]').first().getAttribute('href').then((href) => href!));
+    expect(invoicePdf.status()).toBe(200);
+    expect(invoicePdf.headers()['content-type']).toBe('application/pdf');
+    expect((await invoicePdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     // The lead page shows the deal's status.
     const leadId = await db.withTenant({ businessId: biz.id }, async () => (await Lead.findOne({ rejectOnEmpty: true })).id);
     await owner.goto(`/leads/${leadId}`);
     await owner.locator('.lead-billing').getByText('שולם').waitFor();
   }, 300_000);
+
+  it('keeps contract templates under settings for the owner only; the old address redirects', async () => {
+    const signIn = async (email: string) => {
+      const page = await newPage();
+      await page.goto('/login');
+      await page.locator('#email').fill(email);
+      await page.locator('#password').fill(TEST_PASSWORD);
+      await Promise.all([page.waitForURL(/\/dashboard$/), page.locator('form button[type=submit]').last().click()]);
+      return page;
+    };
+    const owner = await signIn(biz.users.owner.email);
+    await owner.goto('/billing/templates');
+    expect(new URL(owner.url()).pathname).toBe('/settings/contract-templates');
+    await owner.getByRole('heading', { name: 'תבניות חוזה' }).waitFor();
+    expect(await owner.locator('nav.tabs a[aria-current=page]').textContent()).toBe('תבניות חוזה');
+    await owner.screenshot({ path: path.join(SHOTS, 'web-settings-contract-templates.he.png'), fullPage: true });
+
+    // The tax details printed on invoices: a wrong check digit is refused on the field, a right number is kept.
+    await owner.goto('/settings/tax-identity');
+    await owner.locator('#dealerType').selectOption('company');
+    await owner.locator('#taxId').fill('515555554');
+    await owner.getByRole('button', { name: 'שמירת פרטי המס' }).click();
+    await owner.locator('#taxId-error').getByText('תשע ספרות עם ספרת ביקורת תקינה.').waitFor();
+    await owner.locator('#taxId').fill('51-555555-5');
+    await owner.locator('#billingAddress').fill('הרצל 10, תל אביב');
+    await owner.getByRole('button', { name: 'שמירת פרטי המס' }).click();
+    await owner.getByText('פרטי המס נשמרו.').waitFor();
+    expect(await owner.locator('#taxId').inputValue()).toBe('515555555');
+    const stored = await db.withTenant({ businessId: biz.id }, () => Business.findByPk(biz.id, { rejectOnEmpty: true }));
+    expect({ taxId: stored.taxId, dealerType: stored.dealerType, billingAddress: stored.billingAddress }).toEqual({ taxId: '515555555', dealerType: 'company', billingAddress: 'הרצל 10, תל אביב' });
+    await owner.screenshot({ path: path.join(SHOTS, 'web-settings-tax-identity.he.png'), fullPage: true });
+
+    for (const email of [biz.users.admin.email, biz.users.agent.email]) {
+      const other = await signIn(email);
+      const answer = await other.goto('/settings/contract-templates');
+      expect(answer?.status()).toBe(403);
+      expect(await other.locator('a[href="/billing"]').count()).toBe(0);
+      expect((await other.goto('/settings/tax-identity'))?.status()).toBe(403);
+      if (email === biz.users.admin.email) {
+        await other.goto('/settings');
+        expect(await other.locator('a[href="/settings/contract-templates"], a[href="/settings/tax-identity"]').count()).toBe(0);
+      }
+      await other.context().close();
+    }
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
 import type { Database } from '../../data';
+import { withAdminClient } from './infra';
 import { createContractOnce, createOffer, issueInvoice, openSigning, recordPayment, saveTemplate } from '../../data/billing';
 import { computeTotals } from '../../domain/billing/money';
 import { hashSigningToken, sha256Hex } from '../../platform/payments/signing-token';
@@ -50,5 +51,20 @@ export async function createBillingFixtures(db: Database, businessId: string, le
       templateId: template.id,
       markers: [offer.id, sent.id, contract.id, invoice.id, payment.id, template.id, 'Secret offer of B', 'Secret template body of B', 'Customer of B'],
     };
+  });
+}
+
+/** Every table (of the whole database, past RLS) with a row whose text holds the needle, and how many rows. */
+export async function tablesHolding(needle: string): Promise<Record<string, number>> {
+  return withAdminClient(async (client) => {
+    const tables = await client.query<{ name: string }>(`SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) AS name FROM information_schema.tables
+      WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`);
+    const found: Record<string, number> = {};
+    for (const { name } of tables.rows) {
+      // The row as text covers every column, bytea (as hex) included; the needle is base64url, and strpos takes it literally.
+      const rows = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name} AS t WHERE strpos(t::text, $1) > 0`, [needle]);
+      if (rows.rows[0]!.n > 0) found[name] = rows.rows[0]!.n;
+    }
+    return found;
   });
 }

@@ -18,7 +18,8 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 export interface TestWorker {
   client: Client;
   taskQueue: string;
-  worker: Worker;
+  /** null when the test runs its worker as another OS process (TestWorkerOptions.external). */
+  worker: Worker | null;
   stop: () => Promise<void>;
 }
 
@@ -28,6 +29,8 @@ export interface TestWorkerOptions {
   billing?: BillingActivityDeps;
   /** Replaces activities (fault injection: an activity that fails after it committed ...). */
   wrapActivities?: (activities: Activities) => Activities;
+  /** No worker here: the test starts its own worker process on the returned task queue. */
+  external?: boolean;
 }
 
 /** A real worker on its own task queue against the test Temporal server, running until stop(). */
@@ -39,6 +42,9 @@ export async function startTestWorker(db: Database, messages: MessageProvider, n
   const address = testEnv('TEST_TEMPORAL_ADDRESS');
   const namespace = testEnv('TEST_TEMPORAL_NAMESPACE');
   const taskQueue = `${name}-${process.pid}-${Date.now()}`;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  if (options.external) return { client, taskQueue, worker: null, stop: () => connection.close() };
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection: nativeConnection,
@@ -50,8 +56,6 @@ export async function startTestWorker(db: Database, messages: MessageProvider, n
     ),
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
   return {
     client,
     taskQueue,

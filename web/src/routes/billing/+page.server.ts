@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { Lead } from '$data';
-import { listContracts, listInvoices, listOffers, listPayments, listReceipts, paidAgorotOf } from '$data/billing';
+import { documentsWithPdf, listContracts, listInvoices, listOffers, listPayments, listReceipts, paidAgorotOf } from '$data/billing';
 import { cancelOffer, recordManualPayment, sendOffer } from '$orchestration';
 import { workflowHistoryUrl } from '$temporal';
 import { requireTenant, tenantIdentity } from '$lib/server/auth';
@@ -25,7 +25,11 @@ export const load: PageServerLoad = async () => {
 		const leads = await Lead.findAll({ where: { id: [...new Set(offers.map((o) => o.leadId))] }, attributes: ['id', 'fullName'] });
 		const paid: Record<string, number> = {};
 		for (const invoice of invoices) if (invoice.series === 'invoice') paid[invoice.id] = await paidAgorotOf(invoice.id);
-		return { offers, contracts, invoices, payments, receipts, timeZone, leadNames: Object.fromEntries(leads.map((l) => [l.id, l.fullName])), paid };
+		const withPdf = new Set([
+			...(await documentsWithPdf('invoice', invoices.map((i) => i.id))),
+			...(await documentsWithPdf('receipt', receipts.map((r) => r.id)))
+		]);
+		return { offers, contracts, invoices, payments, receipts, timeZone, leadNames: Object.fromEntries(leads.map((l) => [l.id, l.fullName])), paid, withPdf };
 	});
 	const history = (workflowId: string | null) => (workflowId ? workflowHistoryUrl(temporalSettings.uiUrl, temporalSettings.namespace, workflowId) : null);
 	return {
@@ -48,10 +52,20 @@ export const load: PageServerLoad = async () => {
 			customerName: i.customerName,
 			totalAgorot: i.totalAgorot,
 			paidAgorot: found.paid[i.id] ?? 0,
-			issuedAt: i.issuedAt
+			issuedAt: i.issuedAt,
+			allocationNumber: i.allocationNumber,
+			hasPdf: found.withPdf.has(i.id)
 		})),
 		payments: found.payments.map((p) => ({ id: p.id, method: p.method, amountAgorot: p.amountAgorot, paidAt: p.paidAt })),
-		receipts: found.receipts.map((r) => ({ id: r.id, number: r.number, customerName: r.customerName, amountAgorot: r.amountAgorot, method: r.method, issuedAt: r.issuedAt }))
+		receipts: found.receipts.map((r) => ({
+			id: r.id,
+			number: r.number,
+			customerName: r.customerName,
+			amountAgorot: r.amountAgorot,
+			method: r.method,
+			issuedAt: r.issuedAt,
+			hasPdf: found.withPdf.has(r.id)
+		}))
 	};
 };
 

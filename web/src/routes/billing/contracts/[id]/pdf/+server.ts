@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { findContract, signedPdfOf } from '$data/billing';
 import { requireTenant, tenantIdentity } from '$lib/server/auth';
+import { pdfResponse } from '$lib/server/billing';
 import { db } from '$lib/server/db';
 import { isUuid } from '$lib/server/forms';
 import type { RequestHandler } from './$types';
@@ -11,7 +12,5 @@ export const GET: RequestHandler = async ({ params }) => {
 	if (!isUuid(params.id)) error(404, 'contract not found');
 	const pdf = await db().withTenant(tenantIdentity(auth), async () => ((await findContract(params.id)) ? signedPdfOf(params.id) : null));
 	if (!pdf) error(404, 'signed PDF not found');
-	return new Response(new Uint8Array(pdf), {
-		headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="contract-${params.id}.pdf"`, 'cache-control': 'private, no-store' }
-	});
+	return pdfResponse(pdf, `contract-${params.id}.pdf`);
 };
