@@ -1,8 +1,9 @@
 /**
  * The CRM's leads list on a big business: 100,000 leads in one business (plus 20,000 in a
- * neighbour), the /leads page's query (api/services/lead-list.ts: one page of 25 plus the
- * total) through withTenant, as the page's load runs it. Prints the server time of the
- * first page, a deep page, a status filter and a search; the floor is p95 ≤ 100 ms.
+ * neighbour), the query of the /leads page and GET /api/v1/leads (api/services/lead-list.ts: one
+ * page of 25 by keyset plus the capped total) through withTenant, as the page's load runs it.
+ * Prints the server time of the first page, the 400th page (reached by following next cursors),
+ * a status filter and searches; the floor is p95 ≤ 100 ms.
  */
 import { QueryTypes } from 'sequelize';
 import { listLeadsPage, type LeadListQuery } from '../api/services/lead-list';
@@ -59,28 +60,36 @@ export async function run(): Promise<Record<string, number>> {
     await seed(app, 'Neighbour', NEIGHBOUR_LEADS);
     await owner.withSystemScope('bench analyze', (transaction) => owner.sequelize.query('ANALYZE leads', { transaction, type: QueryTypes.RAW }));
     console.log(`\n== leads list: ${LEADS.toLocaleString('en')} leads in one business (+${NEIGHBOUR_LEADS.toLocaleString('en')} next door), seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s ==`);
+    let deepCursor: string | undefined;
+    for (let page = 1; page < 400; page++) {
+      deepCursor = (await app.withTenant({ businessId }, () => listLeadsPage({ cursor: deepCursor }))).nextCursor ?? undefined;
+    }
     const cases: Array<[string, LeadListQuery]> = [
-      ['first page', { page: 1 }],
-      ['last page offered (400, offset 9,975)', { page: 400 }],
-      ['status filter, first page', { status: 'qualified', page: 1 }],
-      ['search by name', { search: 'לקוח 4242', page: 1 }],
-      ['search by phone digits', { search: '10004242', page: 1 }],
+      ['first page', {}],
+      ['page 400 (cursor after 9,975)', { cursor: deepCursor }],
+      ['status filter, first page', { status: 'qualified' }],
+      ['search by name', { search: 'לקוח 4242' }],
+      ['search by phone digits', { search: '10004242' }],
+      ['search matching every lead', { search: 'customer' }],
+      ['search + status filter', { search: 'customer', status: 'won' }],
     ];
     for (const [label, query] of cases) {
       for (let i = 0; i < 10; i++) await app.withTenant({ businessId }, () => listLeadsPage(query));
       const samples: number[] = [];
       let count = 0;
+      let more = false;
       for (let i = 0; i < ITERATIONS; i++) {
         const started = process.hrtime.bigint();
         const page = await app.withTenant({ businessId }, () => listLeadsPage(query));
         samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-        count = page.count;
+        count = page.total;
+        more = page.totalIsLowerBound;
       }
       samples.sort((a, b) => a - b);
       const p95 = percentile(samples, 0.95);
       results[label] = p95;
       console.log(
-        `${label.padEnd(30)} p50 ${percentile(samples, 0.5).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  p99 ${percentile(samples, 0.99).toFixed(1)} ms  (${count.toLocaleString('en')} matching) ${p95 <= FLOOR_P95_MS ? 'within' : 'ABOVE'} the ${FLOOR_P95_MS} ms floor`,
+        `${label.padEnd(32)} p50 ${percentile(samples, 0.5).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  p99 ${percentile(samples, 0.99).toFixed(1)} ms  (${count.toLocaleString('en')}${more ? '+' : ''} matching) ${p95 <= FLOOR_P95_MS ? 'within' : 'ABOVE'} the ${FLOOR_P95_MS} ms floor`,
       );
     }
   } finally {

@@ -1,4 +1,4 @@
-import { UniqueConstraintError, Op, type WhereOptions } from 'sequelize';
+import { UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
 import { extractPhoneNumber } from '../../domain';
 import { requirePermission } from '../../domain/policy';
@@ -6,6 +6,7 @@ import { Appointment, Lead, LeadStatus } from '../../data';
 import { normalizeName } from '../../activities/leads';
 import { upsertLeadByPhone } from '../../activities/booking';
 import { cancelCrmReminder, captureLead, leadWorkflowId, setCrmReminder } from '../../orchestration';
+import { InvalidLeadCursorError, listLeadsPage } from '../services/lead-list';
 import { historyUrl, type BookingDeps } from './booking-deps';
 import { HttpError } from '../http/errors';
 import { LocalizedHttpError, defineRoute, notFound, uuidParam, type AnyRoute } from './registry';
@@ -68,29 +69,29 @@ export function leadRoutes(deps: BookingDeps): AnyRoute[] {
       id: 'leads.list',
       method: 'get',
       path: '/leads',
-      summary: 'Leads, newest first, with search and status filter',
+      summary: 'Leads, newest first, with search and status filter; paged by cursor (nextCursor / previousCursor)',
       tag: 'leads',
       scope: 'tenant',
       query: z.strictObject({
         search: z.string().trim().max(100).optional(),
         status: z.string().regex(/^[a-z0-9_]{1,40}$/).optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
-        offset: z.coerce.number().int().min(0).max(100_000).default(0),
+        cursor: z.string().max(200).optional(),
       }),
-      response: { status: 200, description: 'Leads', schema: z.object({ leads: z.array(leadSchema), total: z.number() }) },
+      response: {
+        status: 200,
+        description: 'Leads; total is counted up to 10,000 (1,000 with a search), totalIsLowerBound says when there are more',
+        schema: z.object({ leads: z.array(leadSchema), total: z.number(), totalIsLowerBound: z.boolean(), nextCursor: z.string().nullable(), previousCursor: z.string().nullable() }),
+      },
       handler: async ({ auth, query }) => {
         requirePermission(auth, 'lead.read');
-        const where: WhereOptions<Lead> = {};
-        if (query.status) Object.assign(where, { statusKey: query.status });
-        if (query.search) {
-          const pattern = `%${query.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-          const digits = query.search.replace(/\D/g, '');
-          Object.assign(where, {
-            [Op.or]: [{ fullName: { [Op.iLike]: pattern } }, { email: { [Op.iLike]: pattern } }, ...(digits.length >= 3 ? [{ phoneE164: { [Op.like]: `%${digits}%` } }] : [])],
-          });
+        try {
+          const page = await listLeadsPage(query);
+          return { body: { leads: page.rows.map(toDto), total: page.total, totalIsLowerBound: page.totalIsLowerBound, nextCursor: page.nextCursor, previousCursor: page.previousCursor } };
+        } catch (error) {
+          if (error instanceof InvalidLeadCursorError) throw new HttpError(400, 'validation_failed', 'The request has invalid fields', { cursor: [error.message] });
+          throw error;
         }
-        const { rows, count } = await Lead.findAndCountAll({ where, order: [['createdAt', 'DESC']], limit: query.limit, offset: query.offset });
-        return { body: { leads: rows.map(toDto), total: count } };
       },
     }),
     defineRoute({

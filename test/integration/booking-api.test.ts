@@ -145,6 +145,11 @@ describe('appointments and leads API (session and API key, real Temporal and Pos
     expect(again.body).toMatchObject({ created: false, lead: { id: first.body.lead.id, need: 'haircut; color' } });
     const found = await owner.request<{ leads: Array<{ id: string }>; total: number }>('GET', '/leads?search=3334444');
     expect(found.body.leads.map((l) => l.id)).toContain(first.body.lead.id);
+    const byName = await owner.request<{ leads: Array<{ id: string }>; total: number; nextCursor: string | null; previousCursor: string | null }>('GET', '/leads?search=LIOR&limit=1');
+    expect(byName.body).toMatchObject({ leads: [{ id: first.body.lead.id }], total: 1, nextCursor: null, previousCursor: null });
+    const badCursor = await owner.request<{ error: { fields: Record<string, string[]> } }>('GET', '/leads?cursor=not-a-cursor');
+    expect(badCursor.status).toBe(400);
+    expect(Object.keys(badCursor.body.error.fields)).toEqual(['cursor']);
     const edited = await owner.request<{ lead: { statusKey: string } }>('PATCH', `/leads/${first.body.lead.id}`, { statusKey: 'new', tags: ['vip'] });
     expect(edited.status).toBe(200);
     const unknownStatus = await owner.request('PATCH', `/leads/${first.body.lead.id}`, { statusKey: 'no_such_status' });

@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { AuditLog, Business, type Database } from '../../data';
+import { AuditLog, Business, Lead, type Database } from '../../data';
 import { createDefaultLeadStatuses } from '../../data/default-lead-statuses';
 import { LogMessageProvider } from '../../platform/messaging';
 import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support/accounts';
@@ -346,6 +346,48 @@ withChromium('CRM web in a browser', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('pages through many leads by cursor and finds one by a word of its name, at 375 px and on desktop', async () => {
+    const oldest = DateTime.now().minus({ days: 30 });
+    await db.withTenant({ businessId: biz.id }, () =>
+      Lead.bulkCreate(
+        Array.from({ length: 30 }, (_, i) => ({ businessId: biz.id, fullName: `ליד דפדוף ${i + 1} Paging`, source: 'import' as const, createdAt: oldest.plus({ minutes: i }).toJSDate() })),
+      ),
+    );
+    const { context, page } = await newPage();
+    try {
+      await login(page, biz.users.owner.email);
+      await page.goto('/leads?search=paging');
+      expect(await page.getByTestId('lead-row').count()).toBe(25);
+      expect(await page.getByTestId('lead-row').first().textContent()).toContain('ליד דפדוף 30');
+      await accessible(page);
+      await shot(page, '14-leads-paged');
+      await Promise.all([page.waitForURL(/cursor=/), page.getByRole('link', { name: 'הבא' }).click()]);
+      expect(await page.getByTestId('lead-row').count()).toBe(5);
+      expect(await page.getByTestId('lead-row').last().textContent()).toContain('ליד דפדוף 1 ');
+      await Promise.all([page.waitForURL(/cursor=/), page.getByRole('link', { name: 'הקודם' }).click()]);
+      expect(await page.getByTestId('lead-row').first().textContent()).toContain('ליד דפדוף 30');
+      expect(await page.getByRole('link', { name: 'הקודם' }).count()).toBe(0);
+
+      await page.setViewportSize({ width: 375, height: 812 });
+      await page.goto('/leads');
+      await page.locator('input[name=search]').fill('דפדוף 17');
+      await Promise.all([page.waitForURL(/search=/), page.locator('input[name=search]').press('Enter')]);
+      expect(await page.getByTestId('lead-row').count()).toBe(1);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.waitForFunction("document.documentElement.lang === 'en'");
+      await page.goto('/leads?search=paging');
+      await shot(page, '14-leads-paged');
+      await page.setViewportSize({ width: 375, height: 812 });
+      await Promise.all([page.waitForURL(/cursor=/), page.getByRole('link', { name: 'Next' }).click()]);
+      await page.getByRole('link', { name: 'Newest' }).waitFor();
+      await accessible(page);
+      await shot(page, '14-leads-paged-mobile');
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
 });
 
 /** A plain (no-JavaScript) form post from a chosen local address; resolves with status and body. */

@@ -6,23 +6,35 @@ import { db } from '$lib/server/db';
 import { isUuid } from '$lib/server/forms';
 import { businessTimeZone } from '$lib/server/business';
 import { statusOptions, toLeadRow } from '$lib/server/leads';
-import { LEADS_PAGE_SIZE as PAGE_SIZE, listLeadsPage, MAX_LEADS_PAGE } from '$api/services/lead-list';
+import { decodeLeadCursor, InvalidLeadCursorError, LEADS_PAGE_SIZE as PAGE_SIZE, listLeadsPage } from '$api/services/lead-list';
 import { deleteLeads, moveLeadsToStatus } from '$lib/server/lead-changes';
 import { leadUpdateBody } from '$api/routes/leads';
 import type { Actions, PageServerLoad } from './$types';
 
 const STATUS_KEY = /^[a-z0-9_]{1,40}$/;
 
+/** A cursor from an old bookmark or a typo shows the newest leads instead of an error. */
+function validCursor(cursor: string | null): string | undefined {
+	if (!cursor) return undefined;
+	try {
+		decodeLeadCursor(cursor);
+		return cursor;
+	} catch (error) {
+		if (error instanceof InvalidLeadCursorError) return undefined;
+		throw error;
+	}
+}
+
 export const load: PageServerLoad = async ({ url }) => {
 	const auth = requireTenant('lead.read');
 	const search = url.searchParams.get('search')?.trim().slice(0, 100) || undefined;
 	const statusParam = url.searchParams.get('status') ?? '';
 	const status = STATUS_KEY.test(statusParam) ? statusParam : undefined;
-	const page = Math.min(Math.max(Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1, 1), MAX_LEADS_PAGE);
+	const cursor = validCursor(url.searchParams.get('cursor'));
 
-	const { rows, count, statuses, timeZone } = await db().withTenant(tenantIdentity(auth), async () => {
+	const { rows, total, totalIsLowerBound, nextCursor, previousCursor, statuses, timeZone } = await db().withTenant(tenantIdentity(auth), async () => {
 		const [list, statuses, timeZone] = await Promise.all([
-			listLeadsPage({ search, status, page }),
+			listLeadsPage({ search, status, cursor }),
 			statusOptions(),
 			businessTimeZone(auth.businessId)
 		]);
@@ -30,10 +42,10 @@ export const load: PageServerLoad = async ({ url }) => {
 	});
 	return {
 		leads: rows.map(toLeadRow),
-		total: count,
-		page,
-		pageCount: Math.min(MAX_LEADS_PAGE, Math.max(1, Math.ceil(count / PAGE_SIZE))),
-		pagesCapped: count > MAX_LEADS_PAGE * PAGE_SIZE,
+		total,
+		totalIsLowerBound,
+		nextCursor,
+		previousCursor,
 		search: search ?? '',
 		status: status ?? '',
 		statuses,
