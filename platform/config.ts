@@ -72,6 +72,8 @@ const configSchema = z.object({
   RECORDING_S3_REGION: z.string().default('us-east-1'),
   RECORDING_S3_ACCESS_KEY_ID: z.string().optional(),
   RECORDING_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Days a recording is kept when its business has no retention of its own (the cleanup schedule passes it on). */
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(2),
   /** How often the recording cleanup schedule runs (each run deletes what is past each business's retention). */
   RECORDING_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
   /** Key the contract signing links' tokens are derived from (HMAC); only their hashes are stored. */

@@ -7,6 +7,7 @@ import * as m0005 from './0005_whatsapp';
 import * as m0006 from './0006_billing';
 import * as m0007 from './0007_calls_recordings_assistant';
 import * as m0008 from './0008_leads_list_order_index';
+import * as m0009 from './0009_calls_recording_retention_default';
 
 /**
  * Every migration, in order. Strictly additive: a migration may add tables,
@@ -21,6 +22,7 @@ export const MIGRATIONS: MigrationDefinition[] = [
   { name: '0006_billing', up: m0006.up },
   { name: '0007_calls_recordings_assistant', up: m0007.up },
   { name: '0008_leads_list_order_index', up: m0008.up },
+  { name: '0009_calls_recording_retention_default', up: m0009.up },
 ];
 
 export type { MigrationContext, MigrationDefinition } from './types';
