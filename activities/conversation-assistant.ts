@@ -1,7 +1,8 @@
-import { Business, Conversation, Message } from '../data';
+import { Business, Conversation, Message, findAssistantConfig } from '../data';
 import { chatInstructions, type ChatTools, type ChatTurn } from '../platform/chat-assistant';
 import { LocalChatAssistant } from '../platform/local-chat-assistant';
 import { StaticAssistantTools, type AssistantTools } from '../realtime/assistant-tools';
+import { faqForChannel } from '../realtime/faq-matcher';
 import { TemporalAssistantTools } from '../realtime/temporal-tools';
 import type { ActivityDependencies } from './dependencies';
 
@@ -33,8 +34,9 @@ export function createConversationAssistantActivities({ db, logger, chat, tempor
   return {
     /** The assistant's answer to the conversation so far, with the same tools as the phone (bookings through Temporal). */
     async generateConversationReply(input: ConversationReplyInput): Promise<ConversationReply> {
-      const { business, conversation, recent } = await db.withTenant({ businessId: input.businessId }, async (transaction) => ({
+      const { business, conversation, recent, config } = await db.withTenant({ businessId: input.businessId }, async (transaction) => ({
         business: await Business.findByPk(input.businessId, { rejectOnEmpty: true, transaction }),
+        config: await findAssistantConfig(transaction),
         conversation: await Conversation.findByPk(input.conversationId, { rejectOnEmpty: true, transaction }),
         recent: await Message.findAll({ where: { conversationId: input.conversationId }, order: [['createdAt', 'DESC']], limit: HISTORY_TURNS, transaction }),
       }));
@@ -44,7 +46,9 @@ export function createConversationAssistantActivities({ db, logger, chat, tempor
         .map((message) => ({ role: message.direction === 'inbound' ? 'user' : 'assistant', text: message.body! }));
       const chatTools: ChatTools = {
         definitions: tools.definitions().filter((tool) => tool.name !== 'end_call'),
-        invoke: async (name, args) => (await tools.invoke(name, args, { businessId: input.businessId, callSid: input.toolKey, channel: 'whatsapp' })).output,
+        // answer_faq looks in this channel's FAQ with the same matcher as the phone's fast path.
+        invoke: async (name, args) =>
+          (await tools.invoke(name, args, { businessId: input.businessId, callSid: input.toolKey, channel: 'whatsapp', faq: faqForChannel(config.faq, 'whatsapp') })).output,
       };
       const reply = await provider.reply({
         instructions: chatInstructions(business.name),

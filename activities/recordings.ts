@@ -17,6 +17,13 @@ export const RECORDING_UNAVAILABLE = 'RecordingUnavailable';
 
 const FORMAT: RecordingFormat = 'mp3';
 const DAY_MS = 24 * 3600_000;
+/** The retention when neither the business nor the schedule names one. */
+const FALLBACK_RETENTION_DAYS = 2;
+
+/** The business's own retention, else the platform's default (RECORDING_RETENTION_DAYS, given by the schedule). */
+export function retentionDays(business: { recordingRetentionDays: number | null }, defaultDays = FALLBACK_RETENTION_DAYS): number {
+  return business.recordingRetentionDays ?? defaultDays;
+}
 
 function required<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw ApplicationFailure.nonRetryable(`${what} is not configured in this worker`, RECORDING_UNAVAILABLE);
@@ -68,13 +75,13 @@ export function createRecordingActivities({ db, logger, recordings, twilioVoice 
     },
 
     /** Businesses that hold at least one recording older than their retention at `now` (system-wide by nature). */
-    async findBusinessesWithExpiredRecordings(input: { now: string }): Promise<string[]> {
+    async findBusinessesWithExpiredRecordings(input: { now: string; defaultRetentionDays?: number }): Promise<string[]> {
       const now = Date.parse(input.now);
       return db.withSystemScope('recording cleanup: which businesses hold expired recordings', async () => {
         const businesses = await Business.findAll({ attributes: ['id', 'recordingRetentionDays'] });
         const due: string[] = [];
         for (const business of businesses) {
-          const cutoff = new Date(now - business.recordingRetentionDays * DAY_MS);
+          const cutoff = new Date(now - retentionDays(business, input.defaultRetentionDays) * DAY_MS);
           const expired = await Call.count({ where: { businessId: business.id, recordingPath: { [Op.ne]: null }, recordingDeletedAt: null, createdAt: { [Op.lte]: cutoff } } });
           if (expired > 0) due.push(business.id);
         }
@@ -83,12 +90,12 @@ export function createRecordingActivities({ db, logger, recordings, twilioVoice 
     },
 
     /** Deletes this business's recordings past its retention at `now`: the stored object first, then the row's path. */
-    async deleteExpiredRecordings(input: { businessId: string; now: string }): Promise<{ deleted: number }> {
+    async deleteExpiredRecordings(input: { businessId: string; now: string; defaultRetentionDays?: number }): Promise<{ deleted: number }> {
       const storage = required(recordings, 'recording storage');
       return db.withTenant({ businessId: input.businessId }, async () => {
         const business = await Business.findByPk(input.businessId);
         if (!business) return { deleted: 0 };
-        const cutoff = new Date(Date.parse(input.now) - business.recordingRetentionDays * DAY_MS);
+        const cutoff = new Date(Date.parse(input.now) - retentionDays(business, input.defaultRetentionDays) * DAY_MS);
         const calls = await Call.findAll({ where: { recordingPath: { [Op.ne]: null }, recordingDeletedAt: null, createdAt: { [Op.lte]: cutoff } }, limit: 500 });
         for (const call of calls) {
           await storage.delete(call.recordingPath!);

@@ -46,6 +46,9 @@ const configSchema = z.object({
   OPENAI_BASE_URL: z.string().url().default('https://api.openai.com/v1'),
   /** Text model that summarizes calls when OPENAI_API_KEY is set (otherwise the local provider). */
   OPENAI_SUMMARY_MODEL: z.string().default('gpt-4o-mini'),
+  /** Embeddings model of the FAQ matcher's semantic fallback when OPENAI_API_KEY is set; empty = local trigram similarity. */
+  FAQ_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+  FAQ_EMBEDDING_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800),
   OPENAI_REALTIME_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
   REALTIME_MAX_AHEAD_MS: z.coerce.number().int().min(20).max(2000).default(200),
   REALTIME_OUTBOUND_QUEUE_MAX_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
@@ -69,6 +72,8 @@ const configSchema = z.object({
   RECORDING_S3_REGION: z.string().default('us-east-1'),
   RECORDING_S3_ACCESS_KEY_ID: z.string().optional(),
   RECORDING_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Days a recording is kept when its business has no retention of its own (the cleanup schedule passes it on). */
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(2),
   /** How often the recording cleanup schedule runs (each run deletes what is past each business's retention). */
   RECORDING_CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
   /** Key the contract signing links' tokens are derived from (HMAC); only their hashes are stored. */

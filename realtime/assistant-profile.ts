@@ -1,5 +1,6 @@
 import type { AssistantConfigView } from '../data/assistant-repository';
-import type { FaqEntry, ToolDefinition } from './assistant-tools';
+import type { ToolDefinition } from './assistant-tools';
+import { faqForChannel, type FaqEntry } from './faq-matcher';
 
 /** Server VAD tuning; Hebrew callers pause mid-sentence, so silence is a little longer than the default. */
 export interface VadSettings {
@@ -21,7 +22,7 @@ export interface AssistantProfile {
   /** Extra business-specific instructions (services, tone, rules), appended to the base prompt. */
   instructions: string;
   vad: VadSettings;
-  /** The business's FAQ for this channel (answer_faq looks here). */
+  /** The business's FAQ for the phone (the fast path and answer_faq look here). */
   faq: FaqEntry[];
 }
 
@@ -55,7 +56,7 @@ export function profileFromConfig(businessId: string, businessName: string | und
         }
       : {}),
     instructions: config.activeInstructions.voice,
-    faq: config.faq.filter((entry) => entry.channels.includes('voice')).map((entry) => ({ question: entry.question, answer: entry.answer })),
+    faq: faqForChannel(config.faq, 'voice'),
   };
 }
 

@@ -1,5 +1,5 @@
 import { buildSessionUpdate, defaultProfile } from './assistant-profile';
-import { normalizeForMatch, StaticAssistantTools, TOOL_DEFINITIONS } from './assistant-tools';
+import { StaticAssistantTools, TOOL_DEFINITIONS } from './assistant-tools';
 
 const context = { businessId: 'b', callSid: 'CA1' };
 
@@ -19,10 +19,6 @@ describe('StaticAssistantTools', () => {
 
   it('ends the call on end_call', async () => {
     await expect(tools.invoke('end_call', {}, context)).resolves.toEqual({ output: { ok: true }, endCall: true });
-  });
-
-  it('normalises niqqud and punctuation away', () => {
-    expect(normalizeForMatch('  שָׁלוֹם,   עוֹלָם! ')).toBe('שלום עולם');
   });
 });
 

@@ -1,3 +1,5 @@
+import { FaqMatcher, type FaqEntry } from './faq-matcher';
+
 /**
  * The tools the phone assistant may call. The bridge only declares and invokes
  * them; the real implementation (Temporal updates/queries of the call's
@@ -31,10 +33,7 @@ export interface AssistantTools {
   invoke(name: string, args: Record<string, unknown>, context: ToolCallContext): Promise<ToolResult>;
 }
 
-export interface FaqEntry {
-  question: string;
-  answer: string;
-}
+export type { FaqEntry } from './faq-matcher';
 
 const BOOKING_TOOLS = ['check_availability', 'book_appointment', 'move_appointment', 'cancel_appointment', 'create_or_update_lead', 'transfer_to_human'] as const;
 
@@ -97,17 +96,6 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
   },
 ];
 
-/** Hebrew text normalised for matching: no niqqud or punctuation, single spaces, lower case. */
-export function normalizeForMatch(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[\u0591-\u05C7]/g, '')
-    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
-}
-
 /**
  * The development and test implementation: answers FAQ by normalised text
  * overlap, ends the call, and answers every booking tool with "not available
@@ -136,14 +124,7 @@ export class StaticAssistantTools implements AssistantTools {
   }
 
   #answer(question: string, faq: FaqEntry[]): Record<string, unknown> {
-    const words = new Set(normalizeForMatch(question).split(' ').filter((w) => w.length > 1));
-    let best: { entry: FaqEntry; score: number } | null = null;
-    for (const entry of faq) {
-      const candidate = normalizeForMatch(entry.question).split(' ').filter((w) => w.length > 1);
-      const score = candidate.filter((w) => words.has(w)).length / Math.max(1, candidate.length);
-      if (score > (best?.score ?? 0)) best = { entry, score };
-    }
-    if (!best || best.score < 0.5) return { found: false };
-    return { found: true, answer: best.entry.answer };
+    const match = new FaqMatcher(faq).matchLocal(question);
+    return match ? { found: true, answer: match.entry.answer } : { found: false };
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger';
 import { buildSessionUpdate, greetingResponse, type AssistantProfile } from './assistant-profile';
 import type { AssistantTools } from './assistant-tools';
 import type { CallEvents, CallIdentity, CallStats, UsageEvent } from './call-events';
+import { FaqMatcher, verbatimAnswerInstructions, type FaqEmbedder, type FaqMatch } from './faq-matcher';
 import { DtmfAggregator, dtmfModelText, type DtmfFlushReason } from './dtmf';
 import {
   FRAME_BYTES,
@@ -27,6 +28,8 @@ const MODEL_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** After the assistant's goodbye has played, wait this long before hanging up. */
 const END_CALL_TAIL_MS = 300;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** response.metadata key of an FAQ fast-path answer (response.created echoes it). */
+const FAQ_METADATA_KEY = 'prosaas_faq';
 
 export interface CallBridgeTiming {
   /** Assistant audio sent to Twilio ahead of real-time playback. */
@@ -72,6 +75,8 @@ export interface CallBridgeOptions {
   authorizeStart: (start: TwilioStart) => StartAuthorization;
   loadProfile: (businessId: string) => Promise<AssistantProfile>;
   tools: AssistantTools;
+  /** Semantic fallback of the FAQ fast path (embeddings); without it, local trigram similarity. */
+  faqEmbedder?: FaqEmbedder | null;
   events: CallEvents;
   prices: RealtimePriceTable;
   timing?: Partial<CallBridgeTiming>;
@@ -184,6 +189,17 @@ export class CallBridge {
   #discardedResponseIds = new Set<string>();
   #handledCallIds = new Set<string>();
 
+  #faqMatcher: FaqMatcher | null = null;
+  /** An FAQ answer waiting to be spoken (sent as its own response once no other response is active). */
+  #faqAnswer: FaqMatch | null = null;
+  #faqRequested = false;
+  #faqRequests = 0;
+  #faqEventId: string | null = null;
+  /** The answer given by the fast path in the caller's current turn (an answer_faq call then needs no round trip). */
+  #faqAnsweredThisTurn: string | null = null;
+  /** The model already looked the question up with answer_faq in this turn: the fast path stays out. */
+  #faqLookedUpThisTurn = false;
+
   #callerSpeaking = false;
   #bargeInTimer: NodeJS.Timeout | null = null;
 
@@ -287,6 +303,7 @@ export class CallBridge {
       .loadProfile(authorization.businessId)
       .then((profile) => {
         this.#profile = profile;
+        this.#faqMatcher = profile.faq.length > 0 ? new FaqMatcher(profile.faq, { embedder: this.#options.faqEmbedder }) : null;
         this.#configureSession();
       })
       .catch((error: unknown) => {
@@ -423,6 +440,7 @@ export class CallBridge {
       }
       case 'conversation.item.input_audio_transcription.completed':
         this.#emitTranscript('caller', event.transcript, event.item_id);
+        this.#tryFaqFastPath(event.transcript);
         break;
       case 'response.output_audio_transcript.done':
         this.#emitTranscript('assistant', event.transcript, event.item_id);
@@ -435,7 +453,7 @@ export class CallBridge {
         }
         break;
       case 'error':
-        this.#logger.warn({ callSid: this.#callSid, error: event.error }, 'model reported an error');
+        this.#onModelError(event.error as Record<string, unknown> | undefined);
         break;
       default:
         break;
@@ -445,6 +463,72 @@ export class CallBridge {
   #onResponseCreated(response: Record<string, unknown> | undefined): void {
     this.#responseRequested = false;
     this.#activeResponseId = str(response?.id);
+    const metadata = response?.metadata as Record<string, unknown> | undefined;
+    if (metadata && FAQ_METADATA_KEY in metadata) {
+      this.#faqAnswer = null;
+      this.#faqRequested = false;
+      return;
+    }
+    // Another response (the VAD's automatic reply) got in before the FAQ answer: it gives way.
+    if (this.#faqAnswer) this.#interruptAssistant();
+  }
+
+  #onModelError(error: Record<string, unknown> | undefined): void {
+    this.#logger.warn({ callSid: this.#callSid, error }, 'model reported an error');
+    // Our FAQ response.create lost the race to another response: resend once that one is done.
+    if (this.#faqRequested && error?.event_id === this.#faqEventId) {
+      this.#faqRequested = false;
+      this.#responseRequested = false;
+      if (!this.#activeResponseId) this.#sendFaqAnswer();
+    }
+  }
+
+  // ---------------------------------------------------------------- FAQ fast path
+
+  /**
+   * The caller's transcribed question matches a business FAQ: the answer goes to
+   * the model at once as a response of its own, instructed to say it verbatim
+   * (no answer_faq round trip). A reply already under way is cancelled and cut
+   * where the caller stopped hearing it.
+   */
+  #tryFaqFastPath(transcript: unknown): void {
+    const matcher = this.#faqMatcher;
+    if (!matcher || typeof transcript !== 'string' || this.#phase !== 'live') return;
+    const local = matcher.matchLocal(transcript);
+    if (local) return this.#answerFaq(local, transcript);
+    void matcher.match(transcript).then((match) => {
+      if (match && this.#phase === 'live') this.#answerFaq(match, transcript);
+    });
+  }
+
+  #answerFaq(match: FaqMatch, question: string): void {
+    if (this.#faqAnsweredThisTurn !== null || this.#faqLookedUpThisTurn) return;
+    this.#faqAnsweredThisTurn = match.entry.answer;
+    this.#faqAnswer = match;
+    this.#options.events.onToolCall({
+      ...this.#identity(),
+      name: 'faq_fast_path',
+      args: { question },
+      output: { found: true, answer: match.entry.answer, faqId: match.entry.id ?? null, method: match.method, score: Number(match.score.toFixed(3)) },
+      durationMs: 0,
+    });
+    const replying = this.#activeResponseId !== null;
+    if (replying || this.#assistantAudible()) this.#interruptAssistant();
+    // A reply in progress (or about to be created) is cancelled first; the answer follows its response.done.
+    if (!replying && !this.#responseRequested) this.#sendFaqAnswer();
+  }
+
+  #sendFaqAnswer(): void {
+    const match = this.#faqAnswer;
+    if (!match) return;
+    this.#faqRequested = true;
+    this.#responseRequested = true;
+    this.#faqEventId = `faq_${this.#callSid}_${(this.#faqRequests += 1)}`;
+    this.#sendModel({
+      type: 'response.create',
+      event_id: this.#faqEventId,
+      response: { instructions: verbatimAnswerInstructions(match.entry.answer), tool_choice: 'none', metadata: { [FAQ_METADATA_KEY]: match.entry.id ?? 'faq' } },
+    });
   }
 
   #onResponseDone(response: Record<string, unknown> | undefined): void {
@@ -453,7 +537,9 @@ export class CallBridge {
     if (!id || id === this.#activeResponseId) this.#activeResponseId = null;
     this.#usage = addUsage(this.#usage, response?.usage);
     this.#options.events.onUsage(this.#usageEvent());
-    if (this.#pendingResponseCreate) {
+    if (this.#faqAnswer && !this.#faqRequested && !this.#activeResponseId) {
+      this.#sendFaqAnswer();
+    } else if (this.#pendingResponseCreate) {
       this.#pendingResponseCreate = false;
       this.#requestResponse();
     } else if (this.#endRequested && !this.#responseRequested) {
@@ -481,6 +567,13 @@ export class CallBridge {
     if (!callId || !name || this.#handledCallIds.has(callId)) return;
     this.#handledCallIds.add(callId);
     const parsed = json(event.arguments) ?? {};
+    if (name === 'answer_faq' && this.#faqAnsweredThisTurn !== null) {
+      // The fast path has answered this question already: close the call without another reply.
+      const output = { found: true, answer: this.#faqAnsweredThisTurn, alreadySaid: true };
+      this.#sendModel({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: JSON.stringify(output) } });
+      return;
+    }
+    if (name === 'answer_faq') this.#faqLookedUpThisTurn = true;
     const startedAt = this.#now();
     const context = { businessId: this.#businessId!, callSid: this.#callSid!, faq: this.#profile?.faq };
     this.#options.tools
@@ -640,6 +733,8 @@ export class CallBridge {
 
   #onSpeechStarted(): void {
     this.#callerSpeaking = true;
+    this.#faqAnsweredThisTurn = null;
+    this.#faqLookedUpThisTurn = false;
     if (this.#bargeInTimer || !this.#assistantAudible()) return;
     if (this.#timing.bargeInGraceMs === 0) {
       this.#bargeIn();
@@ -671,7 +766,12 @@ export class CallBridge {
    */
   #bargeIn(): void {
     this.#stats.bargeIns += 1;
-    this.#sendTwilio({ event: 'clear', streamSid: this.#streamSid });
+    this.#interruptAssistant();
+  }
+
+  /** Stops the assistant mid-reply: Twilio's buffer cleared, the response cancelled, unheard audio truncated. */
+  #interruptAssistant(): void {
+    if (this.#assistantAudible()) this.#sendTwilio({ event: 'clear', streamSid: this.#streamSid });
     if (this.#activeResponseId) {
       this.#discardedResponseIds.add(this.#activeResponseId);
       this.#sendModel({ type: 'response.cancel', response_id: this.#activeResponseId });

@@ -8,11 +8,13 @@ import type { AppConfig } from '../platform/config';
 import { closeServer, handleHealthRequest, listen, respondJson } from '../platform/health';
 import { createLogger, type Logger } from '../platform/logger';
 import type { RunningService } from '../platform/lifecycle';
+import { faqEmbedderFromConfig } from '../platform/openai-embeddings';
 import { verifyStreamToken } from '../platform/stream-token';
 import { defaultProfile, profileFromConfig, type AssistantProfile } from './assistant-profile';
 import { StaticAssistantTools, type AssistantTools } from './assistant-tools';
 import { CallBridge, type CallBridgeTiming, type StartAuthorization, type TwilioStart } from './call-bridge';
 import { LoggingCallEvents, type CallEvents } from './call-events';
+import type { FaqEmbedder } from './faq-matcher';
 import { parsePriceTable } from './pricing';
 import { TemporalAssistantTools } from './temporal-tools';
 import { WorkflowCallEvents } from './workflow-events';
@@ -35,6 +37,8 @@ export interface RealtimeDependencies {
   logger?: Logger;
   /** A Temporal client to use instead of one built from TEMPORAL_ADDRESS (tests); the caller closes it. */
   temporal?: { client: Client; taskQueue: string };
+  /** The FAQ fast path's semantic fallback; null = local trigram similarity; absent = from configuration. */
+  faqEmbedder?: FaqEmbedder | null;
 }
 
 export function realtimeModelUrl(config: Pick<AppConfig, 'OPENAI_REALTIME_URL' | 'OPENAI_REALTIME_MODEL'>): string {
@@ -162,6 +166,7 @@ export async function startRealtime(config: AppConfig, deps: RealtimeDependencie
   if (!config.OPENAI_API_KEY && !config.OPENAI_REALTIME_URL) {
     logger.warn('OPENAI_API_KEY is empty: calls will fail to reach the model (set OPENAI_REALTIME_URL to a local fake for development)');
   }
+  const faqEmbedder = deps.faqEmbedder !== undefined ? deps.faqEmbedder : faqEmbedderFromConfig(config);
   const bridges = new Set<CallBridge>();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024, perMessageDeflate: false });
 
@@ -191,6 +196,7 @@ export async function startRealtime(config: AppConfig, deps: RealtimeDependencie
         authorizeStart: (start) => authorizeStreamStart(start, config.STREAM_TOKEN_SECRET),
         loadProfile,
         tools,
+        faqEmbedder,
         events,
         prices,
         timing,

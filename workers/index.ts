@@ -81,6 +81,7 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
     const outcome = await ensureRecordingCleanupSchedule(new Client({ connection: scheduleConnection, namespace: config.TEMPORAL_NAMESPACE }), {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       intervalSeconds: config.RECORDING_CLEANUP_INTERVAL_SECONDS,
+      defaultRetentionDays: config.RECORDING_RETENTION_DAYS,
     });
     logger.info({ outcome, everySeconds: config.RECORDING_CLEANUP_INTERVAL_SECONDS }, 'recording cleanup schedule in place');
   } finally {

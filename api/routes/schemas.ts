@@ -53,7 +53,7 @@ export const businessSchema = z.object({
   currency: z.string(),
   recordingEnabled: z.boolean(),
   /** Days a call recording is kept before the cleanup schedule deletes it. */
-  recordingRetentionDays: z.number(),
+  recordingRetentionDays: z.number().nullable(),
   createdAt: z.string(),
 });
 

@@ -47,7 +47,8 @@ export const businessSettingsBody = z
     locale: localeSchema.optional(),
     timezone: timezoneSchema.optional(),
     recordingEnabled: z.boolean().optional(),
-    recordingRetentionDays: z.number().int().min(0).max(3650).optional(),
+    /** null = the platform's RECORDING_RETENTION_DAYS. */
+    recordingRetentionDays: z.number().int().min(0).max(3650).nullable().optional(),
   })
   .refine((value) => Object.keys(value).length > 0, { message: 'Send at least one field' });
 export type BusinessSettingsBody = z.infer<typeof businessSettingsBody>;

@@ -10,6 +10,7 @@ import * as m0008 from './0008_leads_list_order_index';
 import * as m0009 from './0009_whatsapp_inbound_delivery';
 import * as m0010 from './0010_billing_tax_identity';
 import * as m0011 from './0011_crm_lead_search_terms';
+import * as m0012 from './0012_calls_recording_retention_default';
 
 /**
  * Every migration, in order. Strictly additive: a migration may add tables,
@@ -27,6 +28,7 @@ export const MIGRATIONS: MigrationDefinition[] = [
   { name: '0009_whatsapp_inbound_delivery', up: m0009.up },
   { name: '0010_billing_tax_identity', up: m0010.up },
   { name: '0011_crm_lead_search_terms', up: m0011.up },
+  { name: '0012_calls_recording_retention_default', up: m0012.up },
 ];
 
 export type { MigrationContext, MigrationDefinition } from './types';

@@ -20,7 +20,8 @@ export class Business extends Model<InferAttributes<Business>, InferCreationAttr
   declare bookingRules: CreationOptional<BookingRules>;
   declare reminderOffsetsMinutes: CreationOptional<number[]>;
   declare recordingEnabled: CreationOptional<boolean>;
-  declare recordingRetentionDays: CreationOptional<number>;
+  /** Days recordings are kept; null = the platform's RECORDING_RETENTION_DAYS. */
+  declare recordingRetentionDays: CreationOptional<number | null>;
   declare lockedDown: CreationOptional<boolean>;
   declare lockdownReason: CreationOptional<string | null>;
   /** Owner alerts go here by SMS; null keeps them in the CRM only. */
@@ -44,7 +45,7 @@ export class Business extends Model<InferAttributes<Business>, InferCreationAttr
         bookingRules: { type: DataTypes.JSONB, allowNull: false, defaultValue: {} },
         reminderOffsetsMinutes: { type: DataTypes.ARRAY(DataTypes.INTEGER), allowNull: false, defaultValue: [1440, 120] },
         recordingEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-        recordingRetentionDays: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 2 },
+        recordingRetentionDays: { type: DataTypes.INTEGER, allowNull: true },
         lockedDown: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         lockdownReason: { type: DataTypes.TEXT, allowNull: true },
         alertPhoneE164: { type: DataTypes.TEXT, allowNull: true },

@@ -62,6 +62,11 @@ export interface FakeModelScript {
   detectSpeech: boolean;
   /** A multi-turn conversation instead of the single-reply script above (call:simulate). */
   conversation: FakeConversation | null;
+  /**
+   * Delay of a caller turn's transcription after its commit. 0 = reported before the automatic
+   * response starts; > 0 = after it (as the real service often does: transcription runs alongside).
+   */
+  transcriptionDelayMs: number;
 }
 
 export const DEFAULT_FAKE_SCRIPT: FakeModelScript = {
@@ -79,6 +84,7 @@ export const DEFAULT_FAKE_SCRIPT: FakeModelScript = {
   recordAudio: true,
   detectSpeech: true,
   conversation: null,
+  transcriptionDelayMs: 0,
 };
 
 /** Control path of the standalone fake: POST a FakeConversation here and the next session follows it. */
@@ -95,6 +101,7 @@ interface FakeItem {
 
 interface ActiveResponse {
   id: string;
+  metadata: object | null;
   itemId: string;
   transcript: string;
   timer: NodeJS.Timeout | null;
@@ -346,7 +353,9 @@ class FakeSession {
     const conversation = this.#script.conversation;
     if (conversation) this.#turnIndex += 1;
     const said = conversation ? (conversation.turns[this.#turnIndex]?.say ?? '') : this.#script.callerTranscript;
-    this.#send({ type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: said });
+    const transcription = { type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: said };
+    if (this.#script.transcriptionDelayMs > 0) setTimeout(() => this.#send(transcription), this.#script.transcriptionDelayMs).unref();
+    else this.#send(transcription);
     this.#callerTurns += 1;
     if (vad.create_response !== false && !this.#active) this.#startResponse({ type: 'response.create', turn: this.#callerTurns });
   }
@@ -379,10 +388,13 @@ class FakeSession {
     }
     this.#responses += 1;
     const id = this.#id('resp');
-    this.#send({ type: 'response.created', response: { id, object: 'realtime.response', status: 'in_progress', output: [] } });
+    // Per-response overrides (GA response.create): instructions, tool_choice, metadata (echoed back).
+    const params = (event.response ?? {}) as { instructions?: unknown; tool_choice?: unknown; metadata?: unknown };
+    const metadata = params.metadata && typeof params.metadata === 'object' ? params.metadata : null;
+    this.#send({ type: 'response.created', response: { id, object: 'realtime.response', status: 'in_progress', output: [], metadata } });
     const conversation = this.#script.conversation;
     const turn = conversation && this.#turnIndex >= 0 ? conversation.turns[this.#turnIndex] : undefined;
-    const callTool = turn?.tool && !this.#toolCalled.has(this.#turnIndex);
+    const callTool = turn?.tool && params.tool_choice !== 'none' && !this.#toolCalled.has(this.#turnIndex);
     if (callTool) this.#toolCalled.add(this.#turnIndex);
     if (callTool || (!conversation && typeof event.turn === 'number' && event.turn === this.#script.functionCallOnTurn)) {
       const call = callTool ? { name: turn!.tool!.name, arguments: turn!.tool!.arguments ?? {} } : this.#script.functionCall;
@@ -393,7 +405,7 @@ class FakeSession {
       this.#send({ type: 'response.output_item.added', response_id: id, output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } });
       this.#send({ type: 'response.function_call_arguments.done', response_id: id, item_id: itemId, output_index: 0, call_id: callId, name: item.name, arguments: args });
       this.#send({ type: 'response.output_item.done', response_id: id, output_index: 0, item });
-      this.#send({ type: 'response.done', response: { id, object: 'realtime.response', status: 'completed', output: [item], usage: this.#usage(0) } });
+      this.#send({ type: 'response.done', response: { id, object: 'realtime.response', status: 'completed', output: [item], metadata, usage: this.#usage(0) } });
       return;
     }
     const itemId = this.#id('item');
@@ -405,7 +417,13 @@ class FakeSession {
       transcript = this.#turnIndex < 0 ? (conversation.greeting ?? transcript) : (turn?.reply ?? '');
       ms = replyAudioMs(transcript);
     }
-    this.#active = { id, itemId, transcript, timer: null, immediate: null, remainingBytes: ms * 8, sentBytes: 0 };
+    // A tool-less response told to end on a quoted sentence (say it word for word): the fake says exactly that.
+    const quoted = params.tool_choice === 'none' && typeof params.instructions === 'string' ? /"([^"]+)"\s*$/.exec(params.instructions)?.[1] : undefined;
+    if (quoted) {
+      transcript = quoted;
+      ms = replyAudioMs(quoted);
+    }
+    this.#active = { id, itemId, transcript, metadata, timer: null, immediate: null, remainingBytes: ms * 8, sentBytes: 0 };
     this.#streamNext();
   }
 
@@ -445,7 +463,7 @@ class FakeSession {
       this.#send({ type: 'response.output_audio_transcript.done', response_id: active.id, item_id: active.itemId, output_index: 0, content_index: 0, transcript: active.transcript });
     }
     this.#send({ type: 'response.output_item.done', response_id: active.id, output_index: 0, item: { id: active.itemId, type: 'message', role: 'assistant', status: status === 'completed' ? 'completed' : 'incomplete' } });
-    this.#send({ type: 'response.done', response: { id: active.id, object: 'realtime.response', status, usage: this.#usage(active.sentBytes) } });
+    this.#send({ type: 'response.done', response: { id: active.id, object: 'realtime.response', status, metadata: active.metadata, usage: this.#usage(active.sentBytes) } });
   }
 
   #stopResponse(): void {
@@ -467,7 +485,7 @@ class FakeSession {
   #finishResponseCancelled(active: ActiveResponse): void {
     this.#stopResponse();
     this.#send({ type: 'response.output_item.done', response_id: active.id, output_index: 0, item: { id: active.itemId, type: 'message', role: 'assistant', status: 'incomplete' } });
-    this.#send({ type: 'response.done', response: { id: active.id, object: 'realtime.response', status: 'cancelled', usage: this.#usage(active.sentBytes) } });
+    this.#send({ type: 'response.done', response: { id: active.id, object: 'realtime.response', status: 'cancelled', metadata: active.metadata, usage: this.#usage(active.sentBytes) } });
   }
 
   #onTruncate(event: Record<string, unknown>): void {

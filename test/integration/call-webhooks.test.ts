@@ -13,7 +13,7 @@ import { LocalRecordingStorage } from '../../platform/recordings/storage';
 import { TwilioVoiceRest } from '../../platform/twilio-voice-rest';
 import { workflowIds } from '../../temporal-config';
 import { ensureRecordingCleanupSchedule } from '../../temporal-config/recording-schedule';
-import { outboundCall } from '../../workflows';
+import { outboundCall, recordingCleanup } from '../../workflows';
 import { TemporalAssistantTools } from '../../realtime/temporal-tools';
 import { createBusiness, openAppDatabase, testLogger } from '../support/infra';
 import { startTestWorker, type TestWorker } from '../support/temporal';
@@ -155,11 +155,19 @@ describe('Twilio status and recording webhooks, recordings and outbound calls', 
     for await (const _ of runs) count += 1;
     expect(count).toBe(1);
 
-    // Retention 0 days: the schedule (every 2 s in this test) deletes it.
-    await db.withSystemScope('test fixture', () => Business.update({ recordingRetentionDays: 0 }, { where: { id: businessId } }));
+    // The business's own retention (3 days) overrides the platform default (RECORDING_RETENTION_DAYS, here 0): kept.
+    await db.withSystemScope('test fixture', () => Business.update({ recordingRetentionDays: 3 }, { where: { id: businessId } }));
+    const kept = await temporal.client.workflow.execute(recordingCleanup, { workflowId: `recording-cleanup-once-${Date.now()}`, taskQueue: temporal.taskQueue, args: [{ defaultRetentionDays: 0 }] });
+    expect(kept.deleted).toBe(0);
+    expect(await callRow(callSid)).toMatchObject({ recordingPath: stored.key, recordingDeletedAt: null });
+
+    // No retention of its own: the schedule (every 2 s in this test) applies the default of 0 days and deletes it.
+    await db.withSystemScope('test fixture', () => Business.update({ recordingRetentionDays: null }, { where: { id: businessId } }));
     const scheduleId = `recording-cleanup-test-${Date.now()}`;
-    expect(await ensureRecordingCleanupSchedule(temporal.client, { taskQueue: temporal.taskQueue, intervalSeconds: 2, scheduleId })).toBe('created');
-    expect(await ensureRecordingCleanupSchedule(temporal.client, { taskQueue: temporal.taskQueue, intervalSeconds: 2, scheduleId })).toBe('updated');
+    expect(await ensureRecordingCleanupSchedule(temporal.client, { taskQueue: temporal.taskQueue, intervalSeconds: 2, defaultRetentionDays: 0, scheduleId })).toBe('created');
+    expect(await ensureRecordingCleanupSchedule(temporal.client, { taskQueue: temporal.taskQueue, intervalSeconds: 2, defaultRetentionDays: 0, scheduleId })).toBe('updated');
+    const scheduled = await temporal.client.schedule.getHandle(scheduleId).describe();
+    expect(scheduled.action).toMatchObject({ args: [{ defaultRetentionDays: 0 }] });
     try {
       const cleaned = await waitFor(() => callRow(callSid), (row) => row?.recordingDeletedAt instanceof Date, 30_000);
       expect(cleaned).toMatchObject({ recordingPath: null });

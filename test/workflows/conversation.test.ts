@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { createActivities } from '../../activities';
-import { Appointment, Business, Lead, Message, Notification, PhoneNumber, WhatsappConnection, type Database } from '../../data';
+import { Appointment, Business, FaqEntry, Lead, Message, Notification, PhoneNumber, WhatsappConnection, type Database } from '../../data';
 import { FakeTwilioRest } from '../../devtools/fakes/twilio-rest-fake';
 import { conversationQuery } from '../../workflows';
 import { LogMessageProvider, TwilioWhatsappSender } from '../../platform/messaging';
@@ -127,6 +127,19 @@ describe('conversation workflow', () => {
     expect(outbound.filter((m) => m.status === 'sent')).toHaveLength(4);
     const confirmation = await db.withTenant({ businessId }, () => Notification.findOne({ where: { kind: 'appointment_confirmed', recipient: contact } }));
     expect(confirmation).toMatchObject({ channel: 'whatsapp', status: 'sent' });
+  });
+
+  it('answers a WhatsApp FAQ verbatim with the same matcher as the phone, from the WhatsApp FAQ only', async () => {
+    await db.withTenant({ businessId }, async () => {
+      await FaqEntry.create({ businessId, question: 'יש לכם חניה?', answer: 'כן, חניה חינם מאחורי הבניין.', channels: ['whatsapp'], position: 0 });
+      await FaqEntry.create({ businessId, question: 'אפשר לשלם בביט?', answer: 'כן, בביט או במזומן.', channels: ['voice'], position: 1 });
+    });
+    const contact = '+972501112299';
+    await customerSays(contact, 'שלום, יש לכם חניה ליד?');
+    expect((await waitFor(() => repliesTo(contact), (r) => r.length === 1))[0]).toBe('כן, חניה חינם מאחורי הבניין.');
+    // A phone-only entry is not this channel's: no verbatim answer.
+    await customerSays(contact, 'אפשר לשלם בביט?');
+    expect((await waitFor(() => repliesTo(contact), (r) => r.length === 2))[1]).not.toContain('בביט או במזומן');
   });
 
   it('stays silent while a person has taken over, sends their reply, and answers again after hand-back', async () => {
