@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal as temporalProto } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { Appointment, Business, Lead, Notification, PhoneNumber, Task, type Database } from '../../data';
@@ -223,6 +226,15 @@ describe('booking, lead capture and reminders on a real Temporal server and Post
       replayed++;
     }
     expect(replayed).toBe(finishedWorkflowIds.length);
+  });
+
+  it('replays a booking recorded before the confirmation moved after the answer', async () => {
+    // Recorded with the confirmation as a local activity inside the hold's workflow task (booked,
+    // confirmed, notified, then cancelled); stored in the SDK's wire format.
+    const recorded = temporalProto.api.history.v1.History.decode(fs.readFileSync(path.join(__dirname, '../fixtures/histories/booking-confirm-as-local-activity.history.pb')));
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, recorded, 'booking/1d5e6d4c-cc08-4d83-a14e-92a0b66fdad2/recorded-history-0001'),
+    ).resolves.toBeUndefined();
   });
 });
 
