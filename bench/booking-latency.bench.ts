@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { createAccountsApi } from '../api/accounts';
 import { createApp } from '../api/app';
 import { issueApiKey } from '../api/auth/api-keys';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { ApiKey, Appointment } from '../data';
 import { createLogger } from '../platform/logger';
 import { MemoryNotifier } from '../platform/notifier';
@@ -64,6 +65,7 @@ export async function run(): Promise<{ sequentialP99Ms: number }> {
     for (let i = 0; i < SEQUENTIAL; i++) sequential.push(await bookOnce(i));
     const sequentialCpu = cpuPerOperation(cpuBefore, sampleProcessCpu(roleOfProcess), SEQUENTIAL);
     const history = await describeHistory(client, workflowIds.booking(businessId, idempotencyKey(0)));
+    const timeline = await answerTimeline(client, Array.from({ length: Math.min(SEQUENTIAL, 50) }, (_, i) => workflowIds.booking(businessId, idempotencyKey(SEQUENTIAL - 1 - i))));
     const concurrentStarted = performance.now();
     const concurrent = await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => bookOnce(10_000 + i)));
     const concurrentSeconds = (performance.now() - concurrentStarted) / 1000;
@@ -85,6 +87,7 @@ export async function run(): Promise<{ sequentialP99Ms: number }> {
     console.log(formatTiming('  of which the second half', summarize(sequential.slice(half))));
     console.log(formatCpu('CPU per sequential booking (ms)', sequentialCpu));
     console.log(`history of one booking: ${history}`);
+    console.log(`server clock, last 50 sequential bookings: ${timeline}`);
     if (CONCURRENT > 0) console.log(formatTiming(`${CONCURRENT} concurrent bookings`, summarize(concurrent)));
     console.log(formatTiming('baseline: direct transactional insert', baseline));
     const concurrentThroughput = CONCURRENT > 0 ? `${(CONCURRENT / concurrentSeconds).toFixed(1)} bookings/s concurrent, ` : '';
@@ -114,16 +117,46 @@ const roleOfProcess: RoleOf = (comm, commandLine) => {
 
 /** Workflow tasks, activities and local activities in one booking's history, and how many tasks came before the hold's answer. */
 async function describeHistory(client: Client, workflowId: string): Promise<string> {
-  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const events = await historyOf(client, workflowId);
   const answeredAt = events.findIndex((event) => event.workflowExecutionUpdateCompletedEventAttributes);
   const tasksBefore = events.slice(0, answeredAt).filter((event) => event.workflowTaskCompletedEventAttributes).length;
-  const count = (pick: (event: (typeof events)[number]) => unknown) => events.filter((event) => pick(event)).length;
+  const count = (pick: (event: HistoryEvent) => unknown) => events.filter((event) => pick(event)).length;
   return [
     `${count((event) => event.workflowTaskCompletedEventAttributes)} workflow tasks (${tasksBefore} up to the answer)`,
     `${count((event) => event.activityTaskScheduledEventAttributes)} activities`,
-    `${count((event) => event.markerRecordedEventAttributes)} local activities`,
+    `${count((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER)} local activities`,
     `${events.length} events`,
   ].join(', ');
+}
+
+/**
+ * Where the time of an answer goes, from the server's own clock (median over the given bookings):
+ * start to the worker picking up the first workflow task, and that task (the hold included) to the answer.
+ */
+async function answerTimeline(client: Client, workflowIds: string[]): Promise<string> {
+  const toStart: number[] = [];
+  const inWorker: number[] = [];
+  for (const workflowId of workflowIds) {
+    const events = await historyOf(client, workflowId);
+    const at = (pick: (event: HistoryEvent) => unknown) => {
+      const found = events.find((event) => pick(event));
+      return found?.eventTime ? optionalTsToMs(found.eventTime) ?? NaN : NaN;
+    };
+    const started = at((event) => event.workflowExecutionStartedEventAttributes);
+    const taskStarted = at((event) => event.workflowTaskStartedEventAttributes);
+    const answered = at((event) => event.workflowExecutionUpdateCompletedEventAttributes);
+    toStart.push(taskStarted - started);
+    inWorker.push(answered - taskStarted);
+  }
+  const median = (samples: number[]) => summarize(samples).p50Ms.toFixed(1);
+  return `start → worker has the first task ${median(toStart)} ms, that task (hold included) → answer recorded ${median(inWorker)} ms`;
+}
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+async function historyOf(client: Client, workflowId: string): Promise<HistoryEvent[]> {
+  return (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
 }
 
 if (require.main === module) {
