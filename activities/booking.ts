@@ -26,6 +26,8 @@ export interface HeldAppointment {
   startsAt: string;
   endsAt: string;
   status: string;
+  notes: string | null;
+  source: string;
   customerName: string;
   customerPhone: string;
   businessName: string;
@@ -242,6 +244,8 @@ function held(appointment: Appointment, lead: Lead, leadCreated: boolean, busine
     startsAt: appointment.startsAt.toISOString(),
     endsAt: appointment.endsAt.toISOString(),
     status: appointment.status,
+    notes: appointment.notes,
+    source: appointment.source,
     customerName: lead.fullName,
     customerPhone: lead.phoneE164 ?? '',
     businessName: business.name,

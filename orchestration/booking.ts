@@ -10,6 +10,8 @@ import type { BookingRequest, HeldAppointment, SlotRefusal } from '../activities
 import { FAILURE_TYPES, ID_POLICIES, workflowIds } from '../temporal-config';
 import { appointmentBooking, bookingFingerprint, cancelUpdate, holdUpdate, rescheduleUpdate, type BookingView, type RescheduleRequest } from '../workflows';
 
+export type { HeldAppointment };
+
 export type BookingOutcome =
   | { kind: 'held'; appointment: HeldAppointment; workflowId: string }
   | { kind: 'unavailable'; workflowId: string; refusal: SlotRefusal }

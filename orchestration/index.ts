@@ -1,5 +1,5 @@
 // Starting and updating workflows, shared by the api, the CRM and the realtime service.
-export { bookAppointment, rescheduleAppointment, cancelAppointment, applicationFailureOf, type BookingOutcome, type BookOptions } from './booking';
+export { bookAppointment, rescheduleAppointment, cancelAppointment, applicationFailureOf, type BookingOutcome, type BookOptions, type HeldAppointment } from './booking';
 export { captureLead, leadWorkflowId } from './leads';
 export { signalCallSession, placeOutboundCall, type OutboundCallOutcome } from './calls';
 export { setCrmReminder, cancelCrmReminder } from './reminders';

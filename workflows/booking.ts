@@ -5,6 +5,7 @@ import {
   defineQuery,
   defineUpdate,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -45,9 +46,11 @@ export const rescheduleUpdate = defineUpdate<BookingView, [RescheduleRequest]>('
 export const cancelUpdate = defineUpdate<BookingView, [{ reason?: string }]>('cancel');
 export const bookingQuery = defineQuery<BookingView>('booking');
 
-// The hold and the confirmation run as local activities: each is one short database transaction,
-// and running it inside the workflow task saves a round trip through the server (for the hold,
-// before the caller gets an answer).
+/** Patch id: the confirmation runs after the hold's answer, as a regular activity. */
+const CONFIRM_AFTER_ANSWER = 'booking-confirm-after-answer';
+
+// The hold runs as a local activity: one short database transaction inside the first workflow task,
+// which saves a round trip through the server before the caller gets an answer.
 const holding = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '5 seconds', maximumAttempts: 8 },
@@ -132,7 +135,11 @@ export async function appointmentBooking(input: BookingWorkflowInput): Promise<B
   Object.assign(view, { appointmentId: held.appointmentId, leadId: held.leadId, startsAt: held.startsAt, endsAt: held.endsAt });
   upsertSearchAttributes({ AppointmentId: [held.appointmentId], LeadId: [held.leadId] });
 
-  await holding.confirmAppointment({ businessId: request.businessId, appointmentId: held.appointmentId });
+  // The update's answer reaches the caller when this workflow task completes, and an outstanding
+  // local activity would hold the task open: the confirmation is a regular activity, after the
+  // answer. Histories from before this change confirmed with a local activity and replay so.
+  const confirming = patched(CONFIRM_AFTER_ANSWER) ? bookingSteps : holding;
+  await confirming.confirmAppointment({ businessId: request.businessId, appointmentId: held.appointmentId });
   view.status = 'confirmed';
   // Independent of each other: sent together, they cost the worker one workflow task instead of three.
   await Promise.all([

@@ -3,7 +3,7 @@ import { Op } from 'sequelize';
 import { getAvailableSlots } from '../../domain';
 import { requirePermission } from '../../domain/policy';
 import { Appointment, Business, Lead, businessRulesOf } from '../../data';
-import { bookAppointment, cancelAppointment, rescheduleAppointment, applicationFailureOf } from '../../orchestration';
+import { bookAppointment, cancelAppointment, rescheduleAppointment, applicationFailureOf, type HeldAppointment } from '../../orchestration';
 import { FAILURE_TYPES } from '../../temporal-config';
 import { HttpError } from '../http/errors';
 import { historyUrl, type BookingDeps } from './booking-deps';
@@ -58,6 +58,20 @@ export function appointmentRoutes(deps: BookingDeps): AnyRoute[] {
     source: appointment.source,
     workflowId: appointment.workflowId,
     workflowUrl: historyUrl(deps, appointment.workflowId),
+  });
+  const heldDto = (held: HeldAppointment, workflowId: string, requestSource: string): AppointmentDto => ({
+    id: held.appointmentId,
+    leadId: held.leadId,
+    customerName: held.customerName,
+    customerPhone: held.customerPhone,
+    startsAt: held.startsAt,
+    endsAt: held.endsAt,
+    status: held.status,
+    // Holds answered by workflows started before these fields existed lack them.
+    notes: held.notes ?? null,
+    source: held.source ?? requestSource,
+    workflowId,
+    workflowUrl: historyUrl(deps, workflowId),
   });
   const load = async (id: string) => {
     const appointment = await Appointment.findByPk(id);
@@ -148,6 +162,7 @@ export function appointmentRoutes(deps: BookingDeps): AnyRoute[] {
             en: 'An Idempotency-Key header is required (8–200 characters: letters, digits, . _ : -)',
           });
         }
+        const source = auth.via === 'api_key' ? 'api' : 'crm';
         const outcome = await bookAppointment(deps.temporal, {
           taskQueue: deps.taskQueue,
           reminderOffsetsMs: deps.reminderOffsetsMs,
@@ -158,20 +173,18 @@ export function appointmentRoutes(deps: BookingDeps): AnyRoute[] {
             startsAt: body.start,
             durationMinutes: body.durationMinutes,
             notes: body.notes ?? null,
-            source: auth.via === 'api_key' ? 'api' : 'crm',
+            source,
           },
         });
         switch (outcome.kind) {
           case 'held':
+            // The hold is the appointment as this request booked it (a retry gets the first answer):
+            // answering from it keeps the database off the caller's clock.
+            return { status: 201, body: { appointment: heldDto(outcome.appointment, outcome.workflowId, source) } };
           case 'closed': {
             const appointment = await inTenant(async () => {
               const row = await Appointment.findOne({ where: { idempotencyKey: key } });
-              if (!row) return null;
-              // The hold already told us who the customer is; a closed workflow's lead is read.
-              if (outcome.kind === 'held' && outcome.appointment.appointmentId === row.id) {
-                return { ...toDto(row, null), customerName: outcome.appointment.customerName, customerPhone: outcome.appointment.customerPhone };
-              }
-              return dtoOf(row.id);
+              return row ? dtoOf(row.id) : null;
             });
             if (!appointment) throw notFound(APPOINTMENT_NOT_FOUND);
             return { status: 201, body: { appointment } };

@@ -137,7 +137,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   // One task-queue partition: with the default four, a task written to one partition while the
   // worker polls another waits for forwarding, which costs tens of milliseconds on every workflow
   // task. A single-host dev server gains nothing from partitions.
-  for (const setting of ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1']) {
+  // Eager activities: an activity scheduled by a workflow task comes back to the same worker with
+  // the task's completion, without a trip through matching (see docker/temporal/dynamicconfig).
+  for (const setting of ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1', 'system.enableActivityEagerExecution=true']) {
     args.push('--dynamic-config-value', setting);
   }
   if (options.headless) args.push('--headless');

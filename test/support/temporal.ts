@@ -68,3 +68,14 @@ export async function startTestWorker(db: Database, messages: MessageProvider, n
     },
   };
 }
+
+/** Fetches each workflow's recorded history and replays it against the current workflow code: every one must replay without error. */
+export async function expectHistoriesReplay(client: Client, workflowIds: string[]): Promise<void> {
+  const histories = await Promise.all(workflowIds.map(async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() })));
+  const replayed: Array<{ workflowId: string; error: unknown }> = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    replayed.push({ workflowId: result.workflowId, error: result.error ?? null });
+  }
+  const byId = (a: { workflowId: string }, b: { workflowId: string }) => a.workflowId.localeCompare(b.workflowId);
+  expect(replayed.sort(byId)).toEqual(workflowIds.map((workflowId) => ({ workflowId, error: null })).sort(byId));
+}

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal as temporalProto } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { Appointment, Business, Lead, Notification, PhoneNumber, Task, type Database } from '../../data';
@@ -7,7 +10,7 @@ import { LogMessageProvider, TwilioSmsProvider } from '../../platform/messaging'
 import type { BookingRequest } from '../../activities';
 import { type leadCapture, type BookingView, type CrmReminderView, type LeadCaptureView } from '../../workflows';
 import { createBusiness, openAppDatabase, testLogger } from '../support/infra';
-import { startTestWorker, workflowBundle, type TestWorker } from '../support/temporal';
+import { expectHistoriesReplay, startTestWorker, workflowBundle, type TestWorker } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 const ZONE = 'Asia/Jerusalem';
@@ -215,14 +218,16 @@ describe('booking, lead capture and reminders on a real Temporal server and Post
   });
 
   it('replays the recorded histories deterministically', async () => {
-    const histories = finishedWorkflowIds.map(async (workflowId) => ({ workflowId, history: await temporal.client.workflow.getHandle(workflowId).fetchHistory() }));
-    const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, await Promise.all(histories));
-    let replayed = 0;
-    for await (const result of results) {
-      expect({ workflowId: result.workflowId, error: result.error ?? null }).toEqual({ workflowId: result.workflowId, error: null });
-      replayed++;
-    }
-    expect(replayed).toBe(finishedWorkflowIds.length);
+    await expectHistoriesReplay(temporal.client, finishedWorkflowIds);
+  });
+
+  it('replays a booking recorded before the confirmation moved after the answer', async () => {
+    // Recorded with the confirmation as a local activity inside the hold's workflow task (booked,
+    // confirmed, notified, then cancelled); stored in the SDK's wire format.
+    const recorded = temporalProto.api.history.v1.History.decode(fs.readFileSync(path.join(__dirname, '../fixtures/histories/booking-confirm-as-local-activity.history.pb')));
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, recorded, 'booking/1d5e6d4c-cc08-4d83-a14e-92a0b66fdad2/recorded-history-0001'),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -230,6 +235,7 @@ describe('CRM reminders on a real Temporal server', () => {
   let db: Database;
   let temporal: TestWorker;
   let businessId: string;
+  const finishedReminders: string[] = [];
 
   beforeAll(async () => {
     db = openAppDatabase(4);
@@ -260,5 +266,11 @@ describe('CRM reminders on a real Temporal server', () => {
     expect(((await temporal.client.workflow.getHandle(second.workflowId).result()) as CrmReminderView).status).toBe('cancelled');
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(await reminders(other.id)).toHaveLength(0);
+    finishedReminders.push(workflowId, second.workflowId);
+  });
+
+  it('replays the recorded reminder histories deterministically', async () => {
+    expect(finishedReminders).toHaveLength(2);
+    await expectHistoriesReplay(temporal.client, finishedReminders);
   });
 });
