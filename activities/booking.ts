@@ -62,15 +62,20 @@ export function createBookingActivities({ db }: ActivityDependencies) {
       try {
         // One transaction from the idempotency lookup to the insert: every round trip here is on the caller's clock.
         return await db.withTenant({ businessId: input.businessId }, async (transaction) => {
-          const existing = await heldByKey(input.businessId, input.idempotencyKey, transaction);
-          if (existing) return existing;
+          // A retry whose first attempt committed finds its own hold: in the way of its slot (or
+          // refused for another reason, e.g. the time has passed since), or as a duplicate key on
+          // insert. Looking for it only then keeps the lookup off every first attempt.
+          const unlessAlreadyHeld = async (refuse: () => Promise<ApplicationFailure>) =>
+            (await heldByKey(input.businessId, input.idempotencyKey, transaction)) ?? Promise.reject(await refuse());
           const business = await Business.findByPk(input.businessId, { rejectOnEmpty: true, transaction });
-          if (business.lockedDown) throw ApplicationFailure.nonRetryable('the business is not taking bookings', SLOT_UNAVAILABLE, refusal('closed', []));
+          if (business.lockedDown) {
+            return unlessAlreadyHeld(async () => ApplicationFailure.nonRetryable('the business is not taking bookings', SLOT_UNAVAILABLE, refusal('closed', [])));
+          }
           const rules = withDuration(businessRulesOf(business), input.durationMinutes);
           const resourceKey = input.resourceKey ?? 'default';
           const bookings = await busyAround(resourceKey, start, CHECK_DAYS_AFTER, transaction);
           const verdict = checkBookable({ rules, bookings, now: Date.now(), start });
-          if (!verdict.ok) throw await slotUnavailable(verdict.reason, rules, start, resourceKey, transaction);
+          if (!verdict.ok) return unlessAlreadyHeld(() => slotUnavailable(verdict.reason, rules, start, resourceKey, transaction));
 
           const lead = await upsertLeadByPhone(input.businessId, { fullName, phone, source: input.source, statusKeyIfNew: 'appointment_set' }, transaction);
           const appointment = await Appointment.create(

@@ -16,7 +16,7 @@ import { ApiKey, Appointment } from '../data';
 import { createLogger } from '../platform/logger';
 import { MemoryNotifier } from '../platform/notifier';
 import { workflowIds } from '../temporal-config';
-import { cpuPerOperation, formatCpu, sampleProcessCpu, type RoleOf } from './process-cpu';
+import { cpuPerOperation, formatCpu, sampleProcessCpu, sampleResidentMemory, type RoleOf } from './process-cpu';
 import { formatTiming, startBookingStack, summarize } from './support';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 500);
@@ -64,6 +64,7 @@ export async function run(): Promise<{ sequentialP99Ms: number }> {
     const cpuBefore = sampleProcessCpu(roleOfProcess);
     for (let i = 0; i < SEQUENTIAL; i++) sequential.push(await bookOnce(i));
     const sequentialCpu = cpuPerOperation(cpuBefore, sampleProcessCpu(roleOfProcess), SEQUENTIAL);
+    const workerMemoryMb = sampleResidentMemory(roleOfProcess).worker ?? 0;
     const history = await describeHistory(client, workflowIds.booking(businessId, idempotencyKey(0)));
     const timeline = await answerTimeline(client, Array.from({ length: Math.min(SEQUENTIAL, 50) }, (_, i) => workflowIds.booking(businessId, idempotencyKey(SEQUENTIAL - 1 - i))));
     const concurrentStarted = performance.now();
@@ -87,6 +88,7 @@ export async function run(): Promise<{ sequentialP99Ms: number }> {
     console.log(formatTiming('  of which the second half', summarize(sequential.slice(half))));
     console.log(formatCpu('CPU per sequential booking (ms)', sequentialCpu));
     console.log(`history of one booking: ${history}`);
+    console.log(`worker resident memory after ${WARM_UP + SEQUENTIAL} bookings: ${workerMemoryMb.toFixed(0)} MB`);
     console.log(`server clock, last 50 sequential bookings: ${timeline}`);
     if (CONCURRENT > 0) console.log(formatTiming(`${CONCURRENT} concurrent bookings`, summarize(concurrent)));
     console.log(formatTiming('baseline: direct transactional insert', baseline));

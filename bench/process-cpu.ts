@@ -14,16 +14,34 @@ export type RoleOf = (comm: string, commandLine: string) => string | null;
 const CLOCK_TICKS_PER_SECOND = 100;
 
 export function sampleProcessCpu(roleOf: RoleOf): CpuRoles {
+  return sumOverProcesses(roleOf, (pid, stat) => stat.cpuMs);
+}
+
+/** Resident memory (MB) of each role, summed over its processes. */
+export function sampleResidentMemory(roleOf: RoleOf): CpuRoles {
+  return sumOverProcesses(roleOf, (pid) => residentKbOf(pid) / 1024);
+}
+
+function sumOverProcesses(roleOf: RoleOf, measure: (pid: number, stat: { comm: string; cpuMs: number }) => number): CpuRoles {
   const totals: CpuRoles = {};
   const visit = (pid: number, inherited: string) => {
     const stat = readStat(pid);
     if (!stat) return;
     const role = roleOf(stat.comm, commandLineOf(pid)) ?? inherited;
-    totals[role] = (totals[role] ?? 0) + stat.cpuMs;
+    totals[role] = (totals[role] ?? 0) + measure(pid, stat);
     for (const child of childrenOf(pid)) visit(child, role);
   };
   visit(process.pid, 'self');
   return totals;
+}
+
+function residentKbOf(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** CPU ms per operation of each role between two samples. */
