@@ -18,6 +18,7 @@ import { userRoutes } from './routes/users';
 import { appointmentRoutes } from './routes/appointments';
 import type { BookingDeps } from './routes/booking-deps';
 import { leadRoutes } from './routes/leads';
+import { settingsRoutes } from './routes/settings';
 import { taskRoutes } from './routes/tasks';
 import { callRoutes } from './routes/calls';
 import { assistantRoutes } from './routes/assistant';
@@ -79,6 +80,7 @@ export function createAccountsApi(options: AccountsApiOptions): AccountsApi {
     ...appointmentRoutes(options.booking),
     ...leadRoutes(options.booking),
     ...taskRoutes(options.booking),
+    ...settingsRoutes(),
     ...callRoutes({ ...options.booking, recordings: options.recordings }),
     ...assistantRoutes(),
     ...billingOfferRoutes(options.db, { ...options.booking, billing: options.billing ?? DEFAULT_BILLING_ROUTE_OPTIONS }),

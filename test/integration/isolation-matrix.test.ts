@@ -105,6 +105,23 @@ const CASES: Record<string, (b: BFixtures) => Case> = {
   'leads.delete': (b) => ({ method: 'DELETE', path: `/leads/${b.leadId}`, expect: 'b-target' }),
   'leads.setReminder': (b) => ({ method: 'POST', path: `/leads/${b.leadId}/reminder`, body: { remindAt: '2031-01-07T09:00:00Z' }, expect: 'b-target' }),
   'leads.cancelReminder': (b) => ({ method: 'DELETE', path: `/leads/${b.leadId}/reminder`, expect: 'b-target' }),
+  'settings.booking.get': () => ({ method: 'GET', path: '/business/booking-settings', expect: 'own-scope' }),
+  'settings.hours.set': () => ({ method: 'PUT', path: '/business/hours', body: { '1': [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '20:00' }] }, expect: 'own-scope' }),
+  'settings.closedDates.set': () => ({ method: 'PUT', path: '/business/closed-dates', body: { closedDates: ['2031-04-01'] }, expect: 'own-scope' }),
+  'settings.bookingRules.set': () => ({
+    method: 'PUT',
+    path: '/business/booking-rules',
+    body: { slotLengthMinutes: 30, slotIntervalMinutes: 30, minimumNoticeMinutes: 60, bookingWindowDays: 60, maxBookingsPerDay: null },
+    expect: 'own-scope',
+  }),
+  'settings.reminders.set': () => ({ method: 'PUT', path: '/business/reminders', body: { reminderOffsetsMinutes: [1440, 120] }, expect: 'own-scope' }),
+  // Status keys are the business's own names ('new' exists in A and B alike): A acts on its own.
+  'leadStatuses.list': () => ({ method: 'GET', path: '/lead-statuses', expect: 'own-scope' }),
+  'leadStatuses.create': () => ({ method: 'POST', path: '/lead-statuses', body: { labelHe: 'מטריצה', labelEn: 'Matrix', color: '#123456' }, expect: 'own-scope' }),
+  'leadStatuses.update': () => ({ method: 'PUT', path: '/lead-statuses/new', body: { labelHe: 'חדש', labelEn: 'New', color: '#2563eb' }, expect: 'own-scope' }),
+  'leadStatuses.move': () => ({ method: 'POST', path: '/lead-statuses/new/move', body: { direction: 'down' }, expect: 'own-scope' }),
+  'leadStatuses.delete': () => ({ method: 'DELETE', path: '/lead-statuses/matrix?moveLeadsTo=new', expect: 'own-scope' }),
+  'leads.import': () => ({ method: 'POST', path: '/leads/import', body: { csv: 'name,phone\r\nMatrix import,0527654322' }, expect: 'own-scope' }),
   'tasks.list': () => ({ method: 'GET', path: '/tasks?status=open', expect: 'own-scope' }),
   // Naming B's lead from A is refused like any unknown reference (400), and nothing is created in B.
   'tasks.create': (b) => ({ method: 'POST', path: '/tasks', body: { title: 'Matrix task', leadId: b.leadId }, expect: 'own-scope' }),
@@ -278,7 +295,8 @@ describe('isolation matrix: business A against business B, every route', () => {
     expect(uncovered).toEqual([]);
     for (const route of t.api.routes) {
       const sample = CASES[route.id]!(b);
-      expect(`${sample.method} ${sample.path.split('?')[0]!.replace(/[0-9a-f-]{36}/g, ':id')}`).toBe(`${route.method.toUpperCase()} ${route.path}`);
+      const samplePath = sample.path.split('?')[0]!.replace(/[0-9a-f-]{36}/g, ':id').replace(/^\/lead-statuses\/[a-z0-9_]+/, '/lead-statuses/:key');
+      expect(`${sample.method} ${samplePath}`).toBe(`${route.method.toUpperCase()} ${route.path}`);
     }
   });
 

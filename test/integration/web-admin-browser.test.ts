@@ -321,6 +321,20 @@ withChromium('CRM administration in a browser', () => {
       await page.getByRole('button', { name: 'סימון הכול כנקרא' }).first().click();
       await page.getByTestId('notification-count').waitFor({ state: 'detached' });
       await screenshot(page, '32-notifications');
+      // Read is stored for the user, not the browser: another browser of the same owner agrees
+      const readUntil = await db.withTenant({ businessId: biz.id }, async (transaction) => {
+        const [rows] = await db.sequelize.query('SELECT read_until FROM notification_reads WHERE user_id = :userId', { replacements: { userId: biz.users.owner.id }, transaction });
+        return (rows as Array<{ read_until: Date }>)[0]?.read_until;
+      });
+      expect(readUntil).toBeInstanceOf(Date);
+      const other = await newPage(browser, web.baseUrl);
+      try {
+        await login(other.page, biz.users.owner.email);
+        await other.page.getByTestId('notification-bell').waitFor();
+        expect(await other.page.getByTestId('notification-count').count()).toBe(0);
+      } finally {
+        await other.context.close();
+      }
       await page.getByRole('button', { name: 'English' }).click();
       await page.waitForFunction("document.documentElement.lang === 'en'");
       await screenshot(page, '32-notifications');

@@ -302,6 +302,13 @@ withChromium('CRM web in a browser', () => {
       await Promise.all([page.waitForURL(/booked=1/), page.getByRole('button', { name: 'קביעה', exact: true }).click()]);
       expect(await page.getByTestId('appointment').filter({ hasText: 'רון' }).count()).toBe(1);
       await shot(page, '13-calendar-no-js-mobile');
+
+      // Without JavaScript the dashboard's charts are their tables, open
+      await page.goto('/dashboard');
+      expect(await page.getByTestId('chart-activity').count()).toBe(0);
+      expect(await page.getByTestId('chart-table-activity').isVisible()).toBe(true);
+      expect(await page.getByTestId('chart-table-activity').locator('tbody tr').count()).toBe(14);
+      await shot(page, '15-dashboard-no-js-mobile');
     } finally {
       await context.close();
     }
@@ -347,7 +354,7 @@ withChromium('CRM web in a browser', () => {
     }
   }, 120_000);
 
-  it('pages through many leads by cursor and finds one by a word of its name, at 375 px and on desktop', async () => {
+  it('draws the dashboard charts; pages through many leads by cursor and finds one by a word of its name, at 375 px and on desktop', async () => {
     const oldest = DateTime.now().minus({ days: 30 });
     await db.withTenant({ businessId: biz.id }, () =>
       Lead.bulkCreate(
@@ -357,6 +364,19 @@ withChromium('CRM web in a browser', () => {
     const { context, page } = await newPage();
     try {
       await login(page, biz.users.owner.email);
+      // The dashboard's charts drawn by Chart.js, with their tables folded away and a summary
+      await page.getByTestId('chart-activity').waitFor();
+      await page.getByTestId('chart-table-activity').waitFor({ state: 'hidden' });
+      const today = page.getByTestId('chart-table-activity').locator('tbody tr').last();
+      expect(Number(await today.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('figure').filter({ hasText: 'המרה' }).locator('figcaption p').textContent()).toMatch(/נקבע תור/);
+      await accessible(page);
+      await shot(page, '02-dashboard');
+      await page.setViewportSize({ width: 375, height: 812 });
+      await page.reload();
+      await page.getByTestId('chart-ai-cost').waitFor();
+      await shot(page, '15-dashboard-mobile');
+      await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto('/leads?search=paging');
       expect(await page.getByTestId('lead-row').count()).toBe(25);
       expect(await page.getByTestId('lead-row').first().textContent()).toContain('ליד דפדוף 30');
@@ -379,7 +399,15 @@ withChromium('CRM web in a browser', () => {
       await page.waitForFunction("document.documentElement.lang === 'en'");
       await page.goto('/leads?search=paging');
       await shot(page, '14-leads-paged');
+      await page.goto('/dashboard');
+      await page.getByTestId('chart-conversion').waitFor();
+      await accessible(page);
+      await shot(page, '02-dashboard');
       await page.setViewportSize({ width: 375, height: 812 });
+      await page.reload();
+      await page.getByTestId('chart-conversion').waitFor();
+      await shot(page, '15-dashboard-mobile');
+      await page.goto('/leads?search=paging');
       await Promise.all([page.waitForURL(/cursor=/), page.getByRole('link', { name: 'Next' }).click()]);
       await page.getByRole('link', { name: 'Newest' }).waitFor();
       await accessible(page);

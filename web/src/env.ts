@@ -81,6 +81,14 @@ export const variables = defineEnvVars({
 			return text.split(',').map((hours) => Number(hours.trim()));
 		}
 	},
+	AI_COST_ILS_PER_USD: {
+		description: 'Shekels per US dollar: calls are priced in USD, the dashboard shows the AI cost in ILS.',
+		schema: (value) => {
+			const rate = Number(value || '3.7');
+			if (!Number.isFinite(rate) || rate <= 0) throw new Error(`AI_COST_ILS_PER_USD must be a positive number, got "${value}"`);
+			return rate;
+		}
+	},
 	LOG_LEVEL: {
 		description: 'pino level: trace, debug, info, warn, error, fatal or silent.',
 		schema: (value) => {

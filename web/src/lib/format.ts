@@ -24,3 +24,18 @@ export function statusLabel(status: { labelHe: string; labelEn: string } | undef
 	if (!status) return fallback;
 	return locale === 'he' ? status.labelHe : status.labelEn;
 }
+
+/** An amount in shekels, in the user's language (₪ 12.40 / ‏12.40 ₪). */
+export function formatCurrencyIls(value: number, locale: Locale): string {
+	return new Intl.NumberFormat(LOCALE_TAGS[locale], { style: 'currency', currency: 'ILS' }).format(value);
+}
+
+/** A whole percentage (0–100). */
+export function formatPercent(value: number, locale: Locale): string {
+	return new Intl.NumberFormat(LOCALE_TAGS[locale], { style: 'percent', maximumFractionDigits: 0 }).format(value / 100);
+}
+
+/** A calendar day given as an ISO date (2026-03-05), short: 5.3 / 5/3. */
+export function formatShortDate(isoDate: string, locale: Locale): string {
+	return new Intl.DateTimeFormat(LOCALE_TAGS[locale], { timeZone: 'UTC', day: 'numeric', month: 'numeric' }).format(new Date(`${isoDate}T12:00:00Z`));
+}

@@ -3,14 +3,14 @@ import { can } from '$domain/policy';
 import { NAV_SECTIONS } from '$lib/nav';
 import { tenantIdentity } from '$lib/server/auth';
 import { db } from '$lib/server/db';
-import { latestAlerts, SEEN_COOKIE, seenAtFrom, toBellItem, unreadAlerts } from '$lib/server/notifications';
+import { latestAlerts, readUntil, toBellItem, unreadAlerts } from '$lib/server/notifications';
 import type { LayoutServerLoad } from './$types';
 
 /**
  * Hands the shell only what it renders: the language, who is signed in (name, role, business
  * name) and which sections the role may see. Guards are not here: each page load checks.
  */
-export const load: LayoutServerLoad = async ({ locals, cookies }) => {
+export const load: LayoutServerLoad = async ({ locals }) => {
 	const auth = locals.auth;
 	const navIds = NAV_SECTIONS.filter(
 		(section) =>
@@ -35,7 +35,7 @@ export const load: LayoutServerLoad = async ({ locals, cookies }) => {
 	const bellAuth = auth.businessId && can(auth, 'lead.read').allowed ? { ...auth, businessId: auth.businessId } : null;
 	const bell = bellAuth
 		? await db().withTenant(tenantIdentity(bellAuth), async () => {
-				const [items, unread] = await Promise.all([latestAlerts(8), unreadAlerts(seenAtFrom(cookies.get(SEEN_COOKIE)))]);
+				const [items, unread] = await Promise.all([latestAlerts(8), readUntil(bellAuth.userId).then(unreadAlerts)]);
 				return { items: items.map(toBellItem), unread };
 			})
 		: null;

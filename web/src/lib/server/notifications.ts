@@ -1,11 +1,9 @@
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import { Notification } from '$data';
 
 /** What the bell shows: the business's own alerts (new lead, new appointment, call summary, CRM reminders). */
 export const BELL_KINDS = ['owner_new_appointment', 'owner_new_lead', 'owner_call_summary', 'crm_reminder'] as const;
 
-/** The cookie holding the instant the user last marked the notifications read. */
-export const SEEN_COOKIE = 'notif_seen';
 
 export interface BellItem {
 	id: string;
@@ -33,8 +31,20 @@ export async function unreadAlerts(seenAt: Date | null): Promise<number> {
 	return Notification.count({ where: { kind: [...BELL_KINDS], ...(seenAt ? { createdAt: { [Op.gt]: seenAt } } : {}) } });
 }
 
-export function seenAtFrom(cookie: string | undefined): Date | null {
-	if (!cookie) return null;
-	const parsed = new Date(cookie);
-	return Number.isNaN(parsed.getTime()) ? null : parsed;
+/** Up to which instant the user has read the business's alerts; null: never (call inside withTenant). */
+export async function readUntil(userId: string): Promise<Date | null> {
+	const [row] = await Notification.sequelize!.query<{ read_until: Date }>('SELECT read_until FROM notification_reads WHERE user_id = :userId', {
+		replacements: { userId },
+		type: QueryTypes.SELECT
+	});
+	return row ? new Date(row.read_until) : null;
+}
+
+/** Everything up to `at` counts as read for this user in this business (call inside withTenant). */
+export async function markRead(businessId: string, userId: string, at: Date): Promise<void> {
+	await Notification.sequelize!.query(
+		`INSERT INTO notification_reads (business_id, user_id, read_until) VALUES (:businessId, :userId, :at)
+		ON CONFLICT (business_id, user_id) DO UPDATE SET read_until = GREATEST(notification_reads.read_until, EXCLUDED.read_until), updated_at = now()`,
+		{ replacements: { businessId, userId, at }, type: QueryTypes.INSERT }
+	);
 }

@@ -1,17 +1,19 @@
 import { logger } from '$lib/server/logger';
 import { requireTenant, tenantIdentity } from '$lib/server/auth';
 import { db } from '$lib/server/db';
+import { onBusinessAlerts } from '$lib/server/notification-events';
 import { alertsSince, toBellItem } from '$lib/server/notifications';
 import type { RequestHandler } from './$types';
 
-/** How often the stream looks for new alerts, and how often it proves the connection alive. */
-const POLL_MS = 2_000;
+/** How often the stream proves the connection alive (proxies close silent ones). */
 const HEARTBEAT_MS = 20_000;
 
 /**
  * Server-sent events for the notification bell: every alert of the business written after
  * `since` (the newest the page already shows), as `event: notification` with the item as JSON.
- * The stream reads through the tenant context like every page; the browser's EventSource
+ * It reads when woken by PostgreSQL (LISTEN/NOTIFY, $lib/server/notification-events) — once at
+ * the start, then once per committed alert of the business — never on a timer. It reads through
+ * the tenant context like every page; the browser's EventSource
  * reconnects by itself (retry 5 s) and a reconnect is authenticated again.
  */
 export const GET: RequestHandler = ({ request, url }) => {
@@ -21,7 +23,8 @@ export const GET: RequestHandler = ({ request, url }) => {
 	let since = Number.isNaN(sinceParam.getTime()) ? new Date() : sinceParam;
 	const sent = new Set<string>(url.searchParams.getAll('seen').slice(0, 50));
 	const encoder = new TextEncoder();
-	let timer: ReturnType<typeof setTimeout> | undefined;
+	let heartbeat: ReturnType<typeof setInterval> | undefined;
+	let unsubscribe: (() => void) | undefined;
 	let closed = false;
 	let lastWrite = Date.now();
 
@@ -35,7 +38,8 @@ export const GET: RequestHandler = ({ request, url }) => {
 			const stop = () => {
 				if (closed) return;
 				closed = true;
-				clearTimeout(timer);
+				clearInterval(heartbeat);
+				unsubscribe?.();
 				try {
 					controller.close();
 				} catch {
@@ -45,29 +49,51 @@ export const GET: RequestHandler = ({ request, url }) => {
 			request.signal.addEventListener('abort', stop);
 			write('retry: 5000\n: connected\n\n');
 
-			const poll = async () => {
+			// One read at a time; a wake during a read asks for one more read after it.
+			let reading = false;
+			let again = false;
+			const read = async () => {
 				if (closed) return;
-				try {
-					const rows = await db().withTenant(identity, () => alertsSince(since));
-					for (const row of rows) {
-						if (sent.has(row.id)) continue;
-						sent.add(row.id);
-						write(`event: notification\ndata: ${JSON.stringify(toBellItem(row))}\n\n`);
-					}
-					const newest = rows[rows.length - 1];
-					if (newest) since = newest.createdAt;
-					if (sent.size > 500) for (const id of [...sent].slice(0, 250)) sent.delete(id);
-					if (Date.now() - lastWrite > HEARTBEAT_MS) write(': heartbeat\n\n');
-				} catch (error) {
-					logger.warn({ err: error, businessId: identity.businessId }, 'notification stream poll failed');
+				if (reading) {
+					again = true;
+					return;
 				}
-				if (!closed) timer = setTimeout(() => void poll(), POLL_MS);
+				reading = true;
+				try {
+					do {
+						again = false;
+						const rows = await db().withTenant(identity, () => alertsSince(since));
+						for (const row of rows) {
+							if (sent.has(row.id)) continue;
+							sent.add(row.id);
+							write(`event: notification\ndata: ${JSON.stringify(toBellItem(row))}\n\n`);
+						}
+						const newest = rows[rows.length - 1];
+						if (newest) since = newest.createdAt;
+						if (sent.size > 500) for (const id of [...sent].slice(0, 250)) sent.delete(id);
+					} while (again && !closed);
+				} catch (error) {
+					logger.warn({ err: error, businessId: identity.businessId }, 'notification stream read failed');
+				} finally {
+					reading = false;
+				}
 			};
-			void poll();
+			heartbeat = setInterval(() => {
+				if (Date.now() - lastWrite >= HEARTBEAT_MS - 1_000) write(': heartbeat\n\n');
+			}, HEARTBEAT_MS);
+			// Listening first, then the first read: an alert committed in between wakes a second read.
+			void onBusinessAlerts(identity.businessId, () => void read())
+				.then((off) => {
+					if (closed) off();
+					else unsubscribe = off;
+				})
+				.catch((error: unknown) => logger.warn({ err: error, businessId: identity.businessId }, 'notification stream could not listen'))
+				.finally(() => void read());
 		},
 		cancel() {
 			closed = true;
-			clearTimeout(timer);
+			clearInterval(heartbeat);
+			unsubscribe?.();
 		}
 	});
 
