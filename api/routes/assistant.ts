@@ -1,21 +1,21 @@
 import { z } from 'zod';
 import { actingUserId } from '../auth/context';
-import {
-  ASSISTANT_CHANNELS,
-  FaqEntry,
-  addInstructionVersion,
-  findAssistantConfig,
-  listInstructionVersions,
-  restoreInstructionVersion,
-  saveAssistantSettings,
-  toFaqView,
-  type AssistantChannel,
-} from '../../data';
+import { ASSISTANT_CHANNELS, findAssistantConfig, listInstructionVersions, type AssistantChannel } from '../../data';
 import { extractPhoneNumber } from '../../domain';
 import { requirePermission } from '../../domain/policy';
 import { HttpError } from '../http/errors';
 import { defaultProfile } from '../../realtime/assistant-profile';
-import { LocalizedHttpError, defineRoute, notFound, uuidParam, type AnyRoute } from './registry';
+import {
+  addAssistantInstructions,
+  changeAssistantSettings,
+  createFaqEntry,
+  deleteFaqEntry,
+  restoreAssistantInstructions,
+  updateFaqEntry,
+  type AssistantChangeContext,
+} from '../services/assistant-changes';
+import type { AuditWriter } from '../services/audit-writer';
+import { defineRoute, notFound, uuidParam, type AnyRoute } from './registry';
 
 /** Voices of the OpenAI Realtime API (GA). */
 export const ASSISTANT_VOICES = ['ash', 'ballad', 'cedar', 'echo', 'verse', 'alloy', 'coral', 'marin', 'sage', 'shimmer'] as const;
@@ -76,6 +76,10 @@ export function effectiveSettings(saved: Awaited<ReturnType<typeof findAssistant
   };
 }
 
+function changeContext(businessId: string, auth: Parameters<typeof actingUserId>[0], audit: AuditWriter): AssistantChangeContext {
+  return { businessId, userId: actingUserId(auth), audit };
+}
+
 export function assistantRoutes(): AnyRoute[] {
   return [
     defineRoute({
@@ -106,12 +110,12 @@ export function assistantRoutes(): AnyRoute[] {
       scope: 'tenant',
       body: assistantSettingsBody,
       response: { status: 200, description: 'Saved', schema: z.object({ settings: settingsSchema }) },
-      handler: async ({ auth, body, businessId }) => {
+      handler: async ({ auth, body, businessId, audit }) => {
         requirePermission(auth, 'settings.update');
         const { transferPhone, ...values } = body;
         const transfer = transferPhoneE164(transferPhone);
         if (transfer === undefined) throw new HttpError(400, 'validation_failed', 'The request has invalid fields', { transferPhone: [`${INVALID_TRANSFER_PHONE.en} / ${INVALID_TRANSFER_PHONE.he}`] });
-        const saved = await saveAssistantSettings(businessId, { ...values, transferPhoneE164: transfer }, actingUserId(auth));
+        const saved = await changeAssistantSettings(changeContext(businessId, auth, audit), { ...values, transferPhoneE164: transfer });
         return { body: { settings: { ...saved, isDefault: false } } };
       },
     }),
@@ -124,9 +128,9 @@ export function assistantRoutes(): AnyRoute[] {
       scope: 'tenant',
       body: instructionsBody,
       response: { status: 201, description: 'Version added', schema: z.object({ version: versionSchema }) },
-      handler: async ({ auth, body, businessId }) => {
+      handler: async ({ auth, body, businessId, audit }) => {
         requirePermission(auth, 'settings.update');
-        const version = await addInstructionVersion(businessId, body.channel, body.body, actingUserId(auth));
+        const version = await addAssistantInstructions(changeContext(businessId, auth, audit), body.channel, body.body);
         return { status: 201, body: { version } };
       },
     }),
@@ -139,9 +143,9 @@ export function assistantRoutes(): AnyRoute[] {
       scope: 'tenant',
       body: restoreBody,
       response: { status: 201, description: 'Restored', schema: z.object({ version: versionSchema }) },
-      handler: async ({ auth, body, businessId }) => {
+      handler: async ({ auth, body, businessId, audit }) => {
         requirePermission(auth, 'settings.update');
-        const version = await restoreInstructionVersion(businessId, body.channel, body.version, actingUserId(auth));
+        const version = await restoreAssistantInstructions(changeContext(businessId, auth, audit), body.channel, body.version);
         if (!version) throw notFound({ he: 'הגרסה לא נמצאה', en: 'Version not found' });
         return { status: 201, body: { version } };
       },
@@ -155,11 +159,9 @@ export function assistantRoutes(): AnyRoute[] {
       scope: 'tenant',
       body: faqCreateBody,
       response: { status: 201, description: 'Added', schema: z.object({ faq: faqSchema }) },
-      handler: async ({ auth, body, businessId }) => {
+      handler: async ({ auth, body, businessId, audit }) => {
         requirePermission(auth, 'settings.update');
-        if ((await FaqEntry.count()) >= 500) throw new LocalizedHttpError(409, 'faq_full', { he: 'אפשר לשמור עד 500 שאלות', en: 'Up to 500 FAQ entries can be kept' });
-        const row = await FaqEntry.create({ businessId, question: body.question, answer: body.answer, channels: body.channels ?? ['voice', 'whatsapp'], position: body.position ?? 0 });
-        return { status: 201, body: { faq: toFaqView(row) } };
+        return { status: 201, body: { faq: await createFaqEntry(changeContext(businessId, auth, audit), body) } };
       },
     }),
     defineRoute({
@@ -172,12 +174,11 @@ export function assistantRoutes(): AnyRoute[] {
       params: uuidParam,
       body: faqUpdateBody,
       response: { status: 200, description: 'Saved', schema: z.object({ faq: faqSchema }) },
-      handler: async ({ auth, params, body }) => {
+      handler: async ({ auth, params, body, businessId, audit }) => {
         requirePermission(auth, 'settings.update');
-        const row = await FaqEntry.findByPk(params.id);
-        if (!row) throw notFound(FAQ_NOT_FOUND);
-        await row.update(body);
-        return { body: { faq: toFaqView(row) } };
+        const faq = await updateFaqEntry(changeContext(businessId, auth, audit), params.id, body);
+        if (!faq) throw notFound(FAQ_NOT_FOUND);
+        return { body: { faq } };
       },
     }),
     defineRoute({
@@ -188,11 +189,9 @@ export function assistantRoutes(): AnyRoute[] {
       tag: 'assistant',
       scope: 'tenant',
       params: uuidParam,
-      handler: async ({ auth, params }) => {
+      handler: async ({ auth, params, businessId, audit }) => {
         requirePermission(auth, 'settings.update');
-        const row = await FaqEntry.findByPk(params.id);
-        if (!row) throw notFound(FAQ_NOT_FOUND);
-        await row.destroy();
+        if (!(await deleteFaqEntry(changeContext(businessId, auth, audit), params.id))) throw notFound(FAQ_NOT_FOUND);
       },
     }),
   ];

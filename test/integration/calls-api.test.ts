@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Call, PhoneNumber } from '../../data';
+import { AuditLog, Call, PhoneNumber } from '../../data';
 import { LocalRecordingStorage } from '../../platform/recordings/storage';
 import { buildSessionUpdate } from '../../realtime/assistant-profile';
 import { StaticAssistantTools } from '../../realtime/assistant-tools';
@@ -68,7 +68,7 @@ describe('calls and AI settings through the API', () => {
     // What the next call is configured with.
     const profile = await databaseProfileLoader(t.db, testLogger)(biz.id);
     expect(profile).toMatchObject({ assistantName: 'רוני', greeting: settings.greeting, voice: 'echo', instructions: 'תציע תמיד תספורת וזקן יחד.', vad: { threshold: 0.6, prefixPaddingMs: 250, silenceDurationMs: 800 } });
-    expect(profile.faq).toEqual([{ question: 'יש חניה?', answer: 'כן, חניה חינם ברחוב הסמוך.' }]);
+    expect(profile.faq).toEqual([{ id: faq.body.faq.id, question: 'יש חניה?', answer: 'כן, חניה חינם ברחוב הסמוך.' }]);
     const session = buildSessionUpdate(profile, []) as { session: { instructions: string; audio: { output: { voice: string }; input: { turn_detection: { silence_duration_ms: number } } } } };
     expect(session.session.instructions).toContain('תציע תמיד תספורת וזקן יחד.');
     expect(session.session.audio.output.voice).toBe('echo');
@@ -78,6 +78,26 @@ describe('calls and AI settings through the API', () => {
 
     expect((await owner.request('DELETE', `/assistant/faq/${faq.body.faq.id}`)).status).toBe(204);
     expect((await owner.request('DELETE', `/assistant/faq/${faq.body.faq.id}`)).status).toBe(404);
+
+    // Every change is audited with who made it, the area, and before/after; refused changes are not.
+    const rows = await t.db.withSystemScope('test reads audit', () => AuditLog.findAll({ where: { businessId: biz.id, action: 'settings.change' }, order: [['createdAt', 'ASC']] }));
+    const changes = rows.map((row) => row.details as Record<string, unknown>).filter((details) => String(details.area).startsWith('assistant_'));
+    expect(rows.every((row) => row.actorUserId === biz.users.owner.id)).toBe(true);
+    expect(changes.map((details) => [details.area, details.operation ?? details.channel ?? null])).toEqual([
+      ['assistant_settings', null],
+      ['assistant_instructions', 'voice'],
+      ['assistant_instructions', 'voice'],
+      ['assistant_instructions', 'whatsapp'],
+      ['assistant_instructions', 'voice'],
+      ['assistant_faq', 'create'],
+      ['assistant_faq', 'create'],
+      ['assistant_faq', 'update'],
+      ['assistant_faq', 'delete'],
+    ]);
+    expect(changes[0]).toMatchObject({ before: null, after: { voice: 'echo', vadThreshold: 0.6, vadSilenceDurationMs: 800 }, changed: expect.arrayContaining(['voice', 'vadThreshold']) });
+    expect(changes[4]).toMatchObject({ version: 3, restoredFromVersion: 1 });
+    expect(changes[7]).toMatchObject({ before: { answer: 'כן, חניה חינם מאחורי הבניין.' }, after: { answer: 'כן, חניה חינם ברחוב הסמוך.' } });
+    expect(changes[8]).toMatchObject({ before: { id: faq.body.faq.id } });
   });
 
   it('lists calls, shows one with its tool calls, and streams its recording (whole and by range) to the business only', async () => {

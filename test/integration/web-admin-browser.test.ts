@@ -78,6 +78,25 @@ withChromium('CRM administration in a browser', () => {
       await savedIn(page, 'profile-heading');
       expect((await business()).name).toBe('מרפאת הבדיקות');
 
+      // Call recording: switched on with 7 days' retention, then back to the platform default (empty); both audited
+      await page.locator('#business-recording').check();
+      await page.locator('#business-retention').fill('7');
+      await submit(page, 'form[action="?/profile"]', 'שמירה');
+      await savedIn(page, 'profile-heading');
+      expect(await business()).toMatchObject({ recordingEnabled: true, recordingRetentionDays: 7 });
+      await page.goto('/settings');
+      expect(await page.locator('#business-recording').isChecked()).toBe(true);
+      await page.locator('#business-retention').fill('');
+      await submit(page, 'form[action="?/profile"]', 'שמירה');
+      await savedIn(page, 'profile-heading');
+      expect(await business()).toMatchObject({ recordingEnabled: true, recordingRetentionDays: null });
+      const recordingAudit = await db.withSystemScope('test reads audit', () => AuditLog.findAll({ where: { businessId: biz.id, action: 'settings.change', targetType: 'business' }, order: [['createdAt', 'ASC']] }));
+      expect(recordingAudit.slice(-2).map((row) => [row.actorUserId, (row.details.before as Record<string, unknown>).recordingEnabled, (row.details.after as Record<string, unknown>).recordingRetentionDays])).toEqual([
+        [biz.users.owner.id, false, 7],
+        [biz.users.owner.id, true, null],
+      ]);
+      await page.goto('/settings');
+
       // Sunday 09:00–18:00 with a break 12:00–13:00; Friday closed
       await page.locator('#start-0').fill('09:00');
       await page.locator('#end-0').fill('18:00');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AssistantInstruction, AssistantSettings, Call, FaqEntry, type Database } from '../../data';
+import { AssistantInstruction, AssistantSettings, AuditLog, Call, FaqEntry, type Database } from '../../data';
 import { LogMessageProvider } from '../../platform/messaging';
 import { LocalRecordingStorage } from '../../platform/recordings/storage';
 import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support/accounts';
@@ -155,6 +155,14 @@ withChromium('CRM calls and AI settings pages', () => {
     expect(saved.settings).toMatchObject({ assistantName: 'רוני', voice: 'echo', vadSilenceDurationMs: 900 });
     expect(saved.active).toMatchObject({ version: 3, restoredFromVersion: 1, body: 'גרסה ראשונה: תציע תספורת וזקן.' });
     expect(saved.faq.map((f) => [f.question, f.answer])).toEqual([['יש חניה?', 'כן, מאחורי הבניין.']]);
+
+    // Each change from the CRM is audited (the same service as the API), by the owner, marked as from the CRM.
+    const audited = await db.withSystemScope('test reads audit', () => AuditLog.findAll({ where: { businessId: biz.id, action: 'settings.change' }, order: [['createdAt', 'ASC']] }));
+    const assistantRows = audited.filter((row) => String(row.details.area).startsWith('assistant_'));
+    expect(assistantRows.map((row) => row.details.area)).toEqual(['assistant_settings', 'assistant_instructions', 'assistant_instructions', 'assistant_instructions', 'assistant_faq']);
+    expect(assistantRows.every((row) => row.actorUserId === biz.users.owner.id && row.details.via === 'crm')).toBe(true);
+    expect(assistantRows[0]!.details).toMatchObject({ after: { assistantName: 'רוני', voice: 'echo', vadSilenceDurationMs: 900 } });
+    expect(assistantRows[3]!.details).toMatchObject({ channel: 'voice', version: 3, restoredFromVersion: 1 });
     await page.context().close();
   }, 120_000);
 });

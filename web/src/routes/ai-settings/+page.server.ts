@@ -1,9 +1,20 @@
 import { error, fail } from '@sveltejs/kit';
 import { ASSISTANT_VOICES, assistantSettingsBody, effectiveSettings, faqCreateBody, instructionsBody, restoreBody, transferPhoneE164 } from '$api/routes/assistant';
-import { ASSISTANT_CHANNELS, FaqEntry, addInstructionVersion, findAssistantConfig, listInstructionVersions, restoreInstructionVersion, saveAssistantSettings } from '$data';
+import {
+	addAssistantInstructions,
+	changeAssistantSettings,
+	createFaqEntry,
+	deleteFaqEntry,
+	restoreAssistantInstructions,
+	updateFaqEntry,
+	type AssistantChangeContext
+} from '$api/services/assistant-changes';
+import { ASSISTANT_CHANNELS, findAssistantConfig, listInstructionVersions } from '$data';
 import { can } from '$domain/policy';
-import { requireTenant, tenantIdentity } from '$lib/server/auth';
+import { audit } from '$lib/server/audit';
+import { requireTenant, tenantIdentity, type TenantAuth } from '$lib/server/auth';
 import { db } from '$lib/server/db';
+import { refusal } from '$lib/server/failures';
 import { fieldErrors, formValues, isUuid } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -30,6 +41,11 @@ function numeric(value: string): number | string {
 	return value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
 }
 
+/** Runs one audited change in the business's tenant transaction. */
+function change<T>(auth: TenantAuth, fn: (ctx: AssistantChangeContext) => Promise<T>): Promise<T> {
+	return db().withTenant(tenantIdentity(auth), () => fn({ businessId: auth.businessId, userId: auth.userId, audit }));
+}
+
 function channelsOf(form: FormData): string[] {
 	return form.getAll('channels').filter((value): value is string => typeof value === 'string');
 }
@@ -48,7 +64,7 @@ export const actions: Actions = {
 		const { transferPhone, ...rest } = parsed.data;
 		const transfer = transferPhoneE164(transferPhone);
 		if (transfer === undefined) return fail(400, { settingsValues: values, settingsErrors: { transferPhone: true } as Record<string, true> });
-		await db().withTenant(tenantIdentity(auth), () => saveAssistantSettings(auth.businessId, { ...rest, transferPhoneE164: transfer }, auth.userId));
+		await change(auth, (ctx) => changeAssistantSettings(ctx, { ...rest, transferPhoneE164: transfer }));
 		return { saved: 'settings' as const };
 	},
 
@@ -57,7 +73,7 @@ export const actions: Actions = {
 		const values = formValues(await request.formData(), ['channel', 'body'] as const);
 		const parsed = instructionsBody.safeParse(values);
 		if (!parsed.success) return fail(400, { instructionsChannel: values.channel, instructionsErrors: fieldErrors(parsed.error) });
-		const version = await db().withTenant(tenantIdentity(auth), () => addInstructionVersion(auth.businessId, parsed.data.channel, parsed.data.body, auth.userId));
+		const version = await change(auth, (ctx) => addAssistantInstructions(ctx, parsed.data.channel, parsed.data.body));
 		return { saved: 'instructions' as const, version: version.version, channel: version.channel };
 	},
 
@@ -66,7 +82,7 @@ export const actions: Actions = {
 		const values = formValues(await request.formData(), ['channel', 'version'] as const);
 		const parsed = restoreBody.safeParse({ channel: values.channel, version: numeric(values.version) });
 		if (!parsed.success) return fail(400, { restoreError: true });
-		const version = await db().withTenant(tenantIdentity(auth), () => restoreInstructionVersion(auth.businessId, parsed.data.channel, parsed.data.version, auth.userId));
+		const version = await change(auth, (ctx) => restoreAssistantInstructions(ctx, parsed.data.channel, parsed.data.version));
 		if (!version) return fail(404, { restoreError: true });
 		return { saved: 'restored' as const, version: version.version, restoredFrom: parsed.data.version, channel: version.channel };
 	},
@@ -77,10 +93,11 @@ export const actions: Actions = {
 		const values = formValues(form, ['question', 'answer'] as const);
 		const parsed = faqCreateBody.safeParse({ ...values, channels: channelsOf(form) });
 		if (!parsed.success) return fail(400, { faqValues: values, faqErrors: fieldErrors(parsed.error) });
-		await db().withTenant(tenantIdentity(auth), async () => {
-			const position = (await FaqEntry.max<number, FaqEntry>('position')) ?? 0;
-			await FaqEntry.create({ businessId: auth.businessId, question: parsed.data.question, answer: parsed.data.answer, channels: parsed.data.channels ?? ['voice', 'whatsapp'], position: position + 1 });
-		});
+		try {
+			await change(auth, (ctx) => createFaqEntry(ctx, { question: parsed.data.question, answer: parsed.data.answer, channels: parsed.data.channels }));
+		} catch (failure) {
+			return refusal(failure, { faqValues: values });
+		}
 		return { saved: 'faq' as const };
 	},
 
@@ -92,12 +109,7 @@ export const actions: Actions = {
 		const values = formValues(form, ['question', 'answer'] as const);
 		const parsed = faqCreateBody.pick({ question: true, answer: true, channels: true }).safeParse({ ...values, channels: channelsOf(form) });
 		if (!parsed.success) return fail(400, { faqEditId: id, faqErrors: fieldErrors(parsed.error) });
-		const updated = await db().withTenant(tenantIdentity(auth), async () => {
-			const row = await FaqEntry.findByPk(id);
-			if (!row) return false;
-			await row.update({ question: parsed.data.question, answer: parsed.data.answer, channels: parsed.data.channels ?? row.channels });
-			return true;
-		});
+		const updated = await change(auth, (ctx) => updateFaqEntry(ctx, id, { question: parsed.data.question, answer: parsed.data.answer, channels: parsed.data.channels }));
 		if (!updated) error(404, 'faq entry not found');
 		return { saved: 'faq' as const };
 	},
@@ -106,7 +118,7 @@ export const actions: Actions = {
 		const auth = requireTenant('settings.update');
 		const id = (await request.formData()).get('id');
 		if (!isUuid(id)) error(404, 'faq entry not found');
-		const deleted = await db().withTenant(tenantIdentity(auth), () => FaqEntry.destroy({ where: { id } }));
+		const deleted = await change(auth, (ctx) => deleteFaqEntry(ctx, id));
 		if (!deleted) error(404, 'faq entry not found');
 		return { saved: 'faqDeleted' as const };
 	}

@@ -64,9 +64,14 @@ export const actions: Actions = {
 	profile: async ({ request }) => {
 		const auth = requireTenant('settings.update');
 		const form = await request.formData();
-		const values = formValues(form, ['name', 'locale', 'timezone'] as const);
-		const parsed = businessSettingsBody.safeParse({ ...values, recordingEnabled: form.get('recordingEnabled') === 'on' });
-		if (!parsed.success) return fail(400, { section: 'profile', values, errors: fieldErrors(parsed.error) });
+		const { recordingRetentionDays, ...values } = formValues(form, ['name', 'locale', 'timezone', 'recordingRetentionDays'] as const);
+		const parsed = businessSettingsBody.safeParse({
+			...values,
+			recordingEnabled: form.get('recordingEnabled') === 'on',
+			// Empty: the platform's default retention (RECORDING_RETENTION_DAYS).
+			recordingRetentionDays: formNumber(recordingRetentionDays) ?? null
+		});
+		if (!parsed.success) return fail(400, { section: 'profile', values: { ...values, recordingRetentionDays }, errors: fieldErrors(parsed.error) });
 		const body = parsed.data;
 		return change(auth, 'profile', (ctx) => updateBusinessProfile(ctx, body));
 	},
