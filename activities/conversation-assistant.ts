@@ -44,7 +44,7 @@ export function createConversationAssistantActivities({ db, logger, chat, tempor
         .map((message) => ({ role: message.direction === 'inbound' ? 'user' : 'assistant', text: message.body! }));
       const chatTools: ChatTools = {
         definitions: tools.definitions().filter((tool) => tool.name !== 'end_call'),
-        invoke: async (name, args) => (await tools.invoke(name, args, { businessId: input.businessId, callSid: input.toolKey, channel: 'whatsapp' })).output,
+        invoke: async (name, args) => (await tools.invoke(name, args, { businessId: input.businessId, callSid: input.toolKey, channel: 'whatsapp', conversationId: input.conversationId })).output,
       };
       const reply = await provider.reply({
         instructions: chatInstructions(business.name),
