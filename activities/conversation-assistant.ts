@@ -48,7 +48,15 @@ export function createConversationAssistantActivities({ db, logger, chat, tempor
         definitions: tools.definitions().filter((tool) => tool.name !== 'end_call'),
         // answer_faq looks in this channel's FAQ with the same matcher as the phone's fast path.
         invoke: async (name, args) =>
-          (await tools.invoke(name, args, { businessId: input.businessId, callSid: input.toolKey, channel: 'whatsapp', faq: faqForChannel(config.faq, 'whatsapp') })).output,
+          (
+            await tools.invoke(name, args, {
+              businessId: input.businessId,
+              callSid: input.toolKey,
+              channel: 'whatsapp',
+              conversationId: input.conversationId,
+              faq: faqForChannel(config.faq, 'whatsapp'),
+            })
+          ).output,
       };
       const reply = await provider.reply({
         instructions: chatInstructions(business.name),

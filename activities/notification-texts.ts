@@ -11,6 +11,7 @@ export type NotificationKind =
   | 'owner_new_appointment'
   | 'owner_new_lead'
   | 'owner_call_summary'
+  | 'owner_whatsapp_handoff'
   | 'crm_reminder'
   | 'contract_signing'
   | 'contract_signing_reminder'
@@ -67,6 +68,7 @@ export function notificationText(kind: NotificationKind, params: NotificationPar
     owner_new_appointment: `תור חדש: ${name} (${params.customerPhone ?? ''}) ב${when}.`,
     owner_new_lead: `ליד חדש: ${name} (${params.customerPhone ?? ''}).`,
     owner_call_summary: `שיחה נכנסת: ${name} (${params.customerPhone ?? ''}). ${params.title ?? ''}`,
+    owner_whatsapp_handoff: `לקוח/ה בוואטסאפ מבקש/ת נציג/ה: ${name} (${params.customerPhone ?? ''}). ${params.title ?? ''}`,
     crm_reminder: `תזכורת: ${params.title ?? ''}`,
     contract_signing: `שלום ${name}, ${params.businessName} שלח/ה לך הסכם "${params.title ?? ''}" לחתימה: ${params.link ?? ''}`,
     contract_signing_reminder: `תזכורת: ההסכם "${params.title ?? ''}" מ${params.businessName} עדיין ממתין לחתימתך: ${params.link ?? ''}`,
@@ -85,6 +87,7 @@ export function notificationText(kind: NotificationKind, params: NotificationPar
     owner_new_appointment: `New appointment: ${name} (${params.customerPhone ?? ''}) on ${when}.`,
     owner_new_lead: `New lead: ${name} (${params.customerPhone ?? ''}).`,
     owner_call_summary: `Call: ${name} (${params.customerPhone ?? ''}). ${params.title ?? ''}`,
+    owner_whatsapp_handoff: `A WhatsApp customer asks for a person: ${name} (${params.customerPhone ?? ''}). ${params.title ?? ''}`,
     crm_reminder: `Reminder: ${params.title ?? ''}`,
     contract_signing: `Hi ${name}, ${params.businessName} sent you the agreement "${params.title ?? ''}" to sign: ${params.link ?? ''}`,
     contract_signing_reminder: `Reminder: the agreement "${params.title ?? ''}" from ${params.businessName} is still waiting for your signature: ${params.link ?? ''}`,

@@ -17,6 +17,8 @@ export interface ToolCallContext {
   callSid: string;
   /** Where the customer is talking to the assistant: bookings and leads record it as their source. Default 'call'. */
   channel?: 'call' | 'whatsapp';
+  /** The WhatsApp conversation (channel 'whatsapp'): "transfer to a person" hands it to the business's people. */
+  conversationId?: string;
   /** The business's FAQ from the call's profile; when absent, the tools' own list. */
   faq?: FaqEntry[];
 }

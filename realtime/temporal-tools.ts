@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { Op } from 'sequelize';
-import { formatWhen } from '../activities/notification-texts';
-import { Appointment, Business, Lead, businessRulesOf, type Database } from '../data';
+import { formatWhen, notificationText } from '../activities/notification-texts';
+import { Appointment, Business, Conversation, Lead, Notification, businessRulesOf, type Database } from '../data';
 import { extractPhoneNumber, getAvailableSlots, parseHebrewDateTime } from '../domain';
 import { applicationFailureOf, bookAppointment, cancelAppointment, captureLead, rescheduleAppointment } from '../orchestration';
 import type { Logger } from '../platform/logger';
@@ -96,7 +96,7 @@ export class TemporalAssistantTools implements AssistantTools {
       move_appointment: (args, context) => this.#move(args, context),
       cancel_appointment: (args, context) => this.#cancel(args, context),
       create_or_update_lead: (args, context) => this.#saveLead(args, context),
-      transfer_to_human: (_args, context) => this.#transfer(context),
+      transfer_to_human: (args, context) => this.#transfer(context, args),
     };
   }
 
@@ -281,7 +281,9 @@ export class TemporalAssistantTools implements AssistantTools {
     return { ok: true, saved: true, instruction: 'The details are saved; someone from the business will follow up.' };
   }
 
-  async #transfer({ businessId, callSid }: ToolCallContext): Promise<Record<string, unknown>> {
+  async #transfer(context: ToolCallContext, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (context.channel === 'whatsapp') return this.#handOffChat(context, text(args.reason));
+    const { businessId, callSid } = context;
     const result = await this.#options.client.workflow.execute(callTransfer, {
       workflowId: workflowIds.callTransfer(businessId, callSid),
       taskQueue: this.#options.taskQueue,
@@ -294,6 +296,41 @@ export class TemporalAssistantTools implements AssistantTools {
       transferred: false,
       reason: result.reason,
       instruction: 'Nobody can take the call right now. Apologise, offer to take a message (name, phone, what it is about) and save it with create_or_update_lead.',
+    };
+  }
+
+  /**
+   * In a WhatsApp chat there is no call to redirect: the business's people get an alert in the CRM
+   * (at most one an hour per conversation), take the conversation over there and answer in the chat.
+   */
+  async #handOffChat({ businessId, conversationId }: ToolCallContext, reason: string): Promise<Record<string, unknown>> {
+    if (!conversationId) return { ok: false, transferred: false, error: 'no_conversation', instruction: 'Offer to take a message instead.' };
+    const hour = Math.floor(this.#now() / 3_600_000);
+    await this.#options.db.withTenant({ businessId }, async (transaction) => {
+      const business = await Business.findByPk(businessId, { rejectOnEmpty: true, transaction });
+      const conversation = await Conversation.findByPk(conversationId, { rejectOnEmpty: true, transaction });
+      const idempotencyKey = `whatsapp-handoff/${conversationId}/${hour}`;
+      await Notification.findOrCreate({
+        where: { idempotencyKey },
+        defaults: {
+          businessId,
+          idempotencyKey,
+          kind: 'owner_whatsapp_handoff',
+          channel: 'in_app',
+          recipient: 'owner',
+          provider: 'crm',
+          status: 'sent',
+          sentAt: new Date(),
+          body: notificationText('owner_whatsapp_handoff', { businessName: business.name, customerName: conversation.contactName ?? '', customerPhone: conversation.contactE164, title: reason }, business.locale, business.timezone),
+        },
+        transaction,
+      });
+    });
+    return {
+      ok: true,
+      transferred: false,
+      handedToPerson: true,
+      instruction: 'Tell the customer in one short sentence that a person from the business will answer here in this chat soon. Do not promise a phone call.',
     };
   }
 

@@ -5,6 +5,8 @@ import { createActivities } from '../../activities';
 import { Appointment, Business, FaqEntry, Lead, Message, Notification, PhoneNumber, WhatsappConnection, type Database } from '../../data';
 import { FakeTwilioRest } from '../../devtools/fakes/twilio-rest-fake';
 import { conversationQuery } from '../../workflows';
+import { TemporalAssistantTools } from '../../realtime/temporal-tools';
+import { workflowIds } from '../../temporal-config';
 import { LogMessageProvider, TwilioWhatsappSender } from '../../platform/messaging';
 import { conversationWorkflowId, deliverInboundMessage, sendHumanMessage, setConversationOwner, type ConversationTarget } from '../../orchestration';
 import { storeInbound } from '../../whatsapp/message-store';
@@ -221,5 +223,24 @@ describe('conversation workflow', () => {
     expect(bodies).toHaveLength(2);
     expect(new Set(bodies).size).toBe(2);
     expect(sent.find((row) => row.attempts >= 1 && row.providerMessageId === twilio.droppedAnswers[0]!.sid)).toBeDefined();
+  });
+
+  it('hands a chat to the business\'s people when the customer asks for a person (a CRM alert, no call transfer)', async () => {
+    const contact = '+972506667788';
+    const { target } = await customerSays(contact, 'שלום');
+    await waitFor(() => repliesTo(contact), (r) => r.length === 1);
+    const tools = new TemporalAssistantTools({ client, taskQueue, db, logger: testLogger, timeoutMs: 10_000, leadFollowUpAfterMs: 60_000 });
+    const context = { businessId, callSid: `wa-${target.conversationId}`, channel: 'whatsapp' as const, conversationId: target.conversationId };
+    const first = await tools.invoke('transfer_to_human', { reason: 'שאלה על חשבונית' }, context);
+    expect(first.output).toMatchObject({ ok: true, transferred: false, handedToPerson: true });
+    expect(String(first.output.instruction)).toContain('in this chat');
+    // Asked again within the hour: still one alert.
+    await tools.invoke('transfer_to_human', {}, context);
+    const alerts = await db.withTenant({ businessId }, () => Notification.findAll({ where: { kind: 'owner_whatsapp_handoff' } }));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ channel: 'in_app', recipient: 'owner', status: 'sent' });
+    expect(alerts[0]!.body).toContain(contact);
+    expect(alerts[0]!.body).toContain('שאלה על חשבונית');
+    await expect(client.workflow.getHandle(workflowIds.callTransfer(businessId, context.callSid)).describe()).rejects.toThrow();
   });
 });

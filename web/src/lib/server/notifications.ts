@@ -1,8 +1,8 @@
 import { Op, QueryTypes } from 'sequelize';
 import { Notification } from '$data';
 
-/** What the bell shows: the business's own alerts (new lead, new appointment, call summary, CRM reminders). */
-export const BELL_KINDS = ['owner_new_appointment', 'owner_new_lead', 'owner_call_summary', 'crm_reminder'] as const;
+/** What the bell shows: the business's own alerts (new lead, new appointment, call summary, a WhatsApp customer asking for a person, CRM reminders). */
+export const BELL_KINDS = ['owner_new_appointment', 'owner_new_lead', 'owner_call_summary', 'owner_whatsapp_handoff', 'crm_reminder'] as const;
 
 
 export interface BellItem {
