@@ -8,6 +8,7 @@ import * as m0006 from './0006_billing';
 import * as m0007 from './0007_calls_recordings_assistant';
 import * as m0008 from './0008_leads_list_order_index';
 import * as m0009 from './0009_billing_tax_identity';
+import * as m0010 from './0010_billing_email_channel';
 
 /**
  * Every migration, in order. Strictly additive: a migration may add tables,
@@ -23,6 +24,7 @@ export const MIGRATIONS: MigrationDefinition[] = [
   { name: '0007_calls_recordings_assistant', up: m0007.up },
   { name: '0008_leads_list_order_index', up: m0008.up },
   { name: '0009_billing_tax_identity', up: m0009.up },
+  { name: '0010_billing_email_channel', up: m0010.up },
 ];
 
 export type { MigrationContext, MigrationDefinition } from './types';
