@@ -25,13 +25,13 @@ import {
 import { DEFAULT_CONTRACT_TEMPLATES, renderContractBody } from '../domain/billing/contract-template';
 import { computeTotals, formatAgorot } from '../domain/billing/money';
 import { localDateOf } from '../domain/billing/dates';
-import { contractPageHtml } from '../platform/pdf/contract-document';
 import { ChromiumPdfRenderer, type PdfRenderer } from '../platform/pdf/renderer';
 import type { AllocationProvider } from '../platform/payments/allocation';
 import type { CardPaymentProvider } from '../platform/payments/card-provider';
 import { hashSigningToken, sha256Hex, signingPageUrl, signingToken, signingUrl } from '../platform/payments/signing-token';
 import type { ActivityDependencies } from './dependencies';
-import { createNotificationActivities } from './notifications';
+import { contractHtml, createDealAttachments, type DealAttachment } from './billing-email';
+import { createNotificationActivities, type SendNotificationInput } from './notifications';
 
 /** What billing activities need besides the database and the message provider. */
 export interface BillingActivityDeps {
@@ -104,6 +104,15 @@ export function createBillingActivities(deps: ActivityDependencies) {
   let billing: BillingActivityDeps | null = deps.billing ?? null;
   const config = () => (billing ??= DEV_BILLING_DEPS());
   const notifications = createNotificationActivities(deps);
+  const attachmentsFor = createDealAttachments(deps, () => config().pdf);
+  /** The text message, and when the customer has an email address (and the worker email) the same by email with its PDF. */
+  const sendToCustomer = async (message: SendNotificationInput, customer: { phoneE164: string | null; email: string | null }, attachment?: DealAttachment) => {
+    if (customer.phoneE164) await notifications.sendNotification({ ...message, to: customer.phoneE164 });
+    if (customer.email && deps.email) {
+      const attachments = await attachmentsFor(message.businessId, attachment);
+      await notifications.sendNotification({ ...message, idempotencyKey: `${message.idempotencyKey}/email`, email: { to: customer.email, attachments } });
+    }
+  };
   const tenant = <T>(businessId: string, fn: () => Promise<T>) => db.withTenant({ businessId }, fn);
 
   return {
@@ -173,18 +182,20 @@ export function createBillingActivities(deps: ActivityDependencies) {
         return { status: (await findContract(contract.id))!.status, offer, lead, businessName: business.name };
       });
       if (prepared.status !== 'sent') return { status: prepared.status };
-      if (prepared.lead.phoneE164) {
-        const pageUrl = signingPageUrl(publicBaseUrl, input.contractId);
-        await notifications.sendNotification({
+      const pageUrl = signingPageUrl(publicBaseUrl, input.contractId);
+      await sendToCustomer(
+        {
           businessId: input.businessId,
           idempotencyKey: input.idempotencyKey,
           kind: input.purpose === 'first' ? 'contract_signing' : 'contract_signing_reminder',
-          to: prepared.lead.phoneE164,
+          to: null,
           params: { businessName: prepared.businessName, customerName: prepared.lead.fullName, title: prepared.offer.title, link: pageUrl },
           credentialLink: { stored: pageUrl, sent: signingUrl(publicBaseUrl, input.contractId, token) },
           leadId: prepared.lead.id,
-        });
-      }
+        },
+        prepared.lead,
+        { type: 'contract', contractId: input.contractId },
+      );
       return { status: prepared.status };
     },
 
@@ -286,20 +297,13 @@ export function createBillingActivities(deps: ActivityDependencies) {
       });
       if (source.contract.signedPdfHash) return { pdfHash: source.contract.signedPdfHash };
       if (!source.signature || source.contract.status !== 'signed') throw ApplicationFailure.nonRetryable('the contract is not signed', 'ContractNotSigned');
-      const html = contractPageHtml({
-        locale: source.contract.locale,
-        title: source.contract.title,
-        businessName: source.business.name,
-        bodyHtml: source.contract.bodyHtml,
-        timeZone: source.business.timezone,
-        signature: {
-          signerName: source.signature.signerName,
-          signaturePng: source.signature.png,
-          signedAt: source.signature.signedAt,
-          signerIp: source.signature.signerIp,
-          documentHash: source.contract.documentHash,
-          consentText: source.contract.consentText ?? '',
-        },
+      const html = contractHtml(source.contract, source.business, {
+        signerName: source.signature.signerName,
+        signaturePng: source.signature.png,
+        signedAt: source.signature.signedAt,
+        signerIp: source.signature.signerIp,
+        documentHash: source.contract.documentHash,
+        consentText: source.contract.consentText ?? '',
       });
       const pdf = await config().pdf.render(html);
       const pdfHash = sha256Hex(pdf);
@@ -316,6 +320,8 @@ export function createBillingActivities(deps: ActivityDependencies) {
       amountAgorot?: number;
       documentNumber?: number;
       link?: string | null;
+      /** The invoice or receipt the customer's email carries as PDF. */
+      attach?: { type: 'invoice' | 'receipt'; documentId: string };
     }): Promise<{ sent: boolean }> {
       const context = await tenant(input.businessId, async () => {
         const offer = await findOffer(input.offerId);
@@ -325,12 +331,12 @@ export function createBillingActivities(deps: ActivityDependencies) {
       });
       if (!context.offer || !context.lead) throw notFound('offer');
       const toOwner = input.kind.startsWith('owner_');
-      if (!toOwner && !context.lead.phoneE164) return { sent: false };
-      await notifications.sendNotification({
+      if (!toOwner && !context.lead.phoneE164 && !(context.lead.email && deps.email)) return { sent: false };
+      const message: SendNotificationInput = {
         businessId: input.businessId,
         idempotencyKey: input.idempotencyKey,
         kind: input.kind,
-        to: toOwner ? null : context.lead.phoneE164,
+        to: null,
         params: {
           businessName: context.business.name,
           customerName: context.lead.fullName,
@@ -340,7 +346,9 @@ export function createBillingActivities(deps: ActivityDependencies) {
           link: input.link ?? undefined,
         },
         leadId: context.lead.id,
-      });
+      };
+      if (toOwner) await notifications.sendNotification(message);
+      else await sendToCustomer(message, context.lead, input.attach);
       return { sent: true };
     },
   };

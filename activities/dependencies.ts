@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../data';
 import type { AssistantProvider } from '../platform/assistant-provider';
-import type { MessageProvider, WhatsappSender } from '../platform/messaging';
+import type { EmailProvider, MessageProvider, WhatsappSender } from '../platform/messaging';
 import type { ChatAssistantProvider } from '../platform/chat-assistant';
 import type { Logger } from '../platform/logger';
 import type { RecordingStorage } from '../platform/recordings/storage';
@@ -14,6 +14,8 @@ export interface ActivityDependencies {
   logger: Logger;
   /** SMS (Twilio) or the log in development. */
   messages: MessageProvider;
+  /** Email (SMTP, or the log in development); absent: nothing goes out by email. */
+  email?: EmailProvider;
   /** After-call summary and lead fields; default the deterministic local provider. */
   assistant?: AssistantProvider;
   /** Where call recordings are stored; absent = recording activities fail as not configured. */

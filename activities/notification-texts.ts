@@ -100,3 +100,26 @@ export function notificationText(kind: NotificationKind, params: NotificationPar
   };
   return (locale === 'he' ? he : en)[kind].replace(/\s+/g, ' ').trim();
 }
+
+/** The subject line when a notification goes out by email (the text above is its body). */
+export function notificationSubject(kind: NotificationKind, params: NotificationParams, locale: 'he' | 'en'): string {
+  const title = params.title ?? '';
+  const number = params.documentNumber ?? '';
+  const he: Partial<Record<NotificationKind, string>> = {
+    contract_signing: `הסכם לחתימה: ${title} — ${params.businessName}`,
+    contract_signing_reminder: `תזכורת: הסכם ממתין לחתימתך — ${title}`,
+    contract_expired: `פג תוקף הקישור לחתימה — ${title}`,
+    contract_cancelled: `ההסכם בוטל — ${title}`,
+    invoice_issued: `חשבונית מס' ${number} מ${params.businessName}`,
+    receipt_issued: `קבלה מס' ${number} מ${params.businessName}`,
+  };
+  const en: Partial<Record<NotificationKind, string>> = {
+    contract_signing: `Agreement to sign: ${title} — ${params.businessName}`,
+    contract_signing_reminder: `Reminder: an agreement is waiting for your signature — ${title}`,
+    contract_expired: `Signing link expired — ${title}`,
+    contract_cancelled: `Agreement cancelled — ${title}`,
+    invoice_issued: `Invoice no. ${number} from ${params.businessName}`,
+    receipt_issued: `Receipt no. ${number} from ${params.businessName}`,
+  };
+  return ((locale === 'he' ? he : en)[kind] ?? params.businessName).replace(/\s+/g, ' ').trim();
+}

@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { UniqueConstraintError } from 'sequelize';
 import { Business, Notification, PhoneNumber, type NotificationChannel } from '../data';
-import { PermanentSendError, type OutgoingMessage } from '../platform/messaging';
+import { PermanentSendError, type EmailAttachment, type OutgoingMessage } from '../platform/messaging';
 import type { ActivityDependencies } from './dependencies';
-import { notificationText, type NotificationKind, type NotificationParams } from './notification-texts';
+import { notificationSubject, notificationText, type NotificationKind, type NotificationParams } from './notification-texts';
 
 export interface SendNotificationInput {
   businessId: string;
@@ -21,6 +21,11 @@ export interface SendNotificationInput {
    * provider. The caller derives the real link again on every attempt (it is never stored).
    */
   credentialLink?: { stored: string; sent: string };
+  /**
+   * By email to this address instead of a text message: the same row, key and once-only rules.
+   * The attachments are built by the caller on each attempt (they are not stored with the row).
+   */
+  email?: { to: string; attachments?: EmailAttachment[] };
 }
 
 export interface SendNotificationResult {
@@ -30,7 +35,9 @@ export interface SendNotificationResult {
   providerMessageId: string | null;
 }
 
-export function createNotificationActivities({ db, messages }: ActivityDependencies) {
+const EMAIL_SUBJECT_END = '\n\n';
+
+export function createNotificationActivities({ db, messages, email }: ActivityDependencies) {
   return {
     /**
      * Records the message under its idempotency key, then sends it once. A retry
@@ -43,8 +50,9 @@ export function createNotificationActivities({ db, messages }: ActivityDependenc
         if (existing) return existing;
         const business = await Business.findByPk(input.businessId, { rejectOnEmpty: true });
         const sender = await PhoneNumber.findOne({ where: { businessId: input.businessId }, order: [['createdAt', 'ASC']] });
-        const recipient = input.to ?? business.alertPhoneE164;
-        const channel: NotificationChannel = recipient ? messages.channel : 'in_app';
+        const recipient = input.email?.to ?? input.to ?? business.alertPhoneE164;
+        const channel: NotificationChannel = input.email ? 'email' : recipient ? messages.channel : 'in_app';
+        const text = notificationText(input.kind, input.params, business.locale, business.timezone);
         try {
           return await Notification.create({
             businessId: input.businessId,
@@ -53,8 +61,9 @@ export function createNotificationActivities({ db, messages }: ActivityDependenc
             channel,
             recipient: recipient ?? 'owner',
             sender: sender?.e164 ?? null,
-            body: notificationText(input.kind, input.params, business.locale, business.timezone),
-            provider: channel === 'in_app' ? 'crm' : messages.name,
+            // An email keeps its subject as the first paragraph of the stored body.
+            body: channel === 'email' ? `${notificationSubject(input.kind, input.params, business.locale)}${EMAIL_SUBJECT_END}${text}` : text,
+            provider: channel === 'in_app' ? 'crm' : channel === 'email' ? emailProvider().name : messages.name,
             appointmentId: input.appointmentId ?? null,
             leadId: input.leadId ?? null,
           });
@@ -80,7 +89,21 @@ export function createNotificationActivities({ db, messages }: ActivityDependenc
         throw ApplicationFailure.nonRetryable('this notification goes out on WhatsApp', 'NotificationOnWhatsapp');
       }
 
-      const message: OutgoingMessage = { to: notification.recipient, from: notification.sender, body: bodyToSend(notification.body, input.credentialLink) };
+      const body = bodyToSend(notification.body, input.credentialLink);
+      if (notification.channel === 'email') {
+        // No SMTP server can say whether a message went out: a retry sends again, under the same Message-ID.
+        const split = body.indexOf(EMAIL_SUBJECT_END);
+        return deliver(notification, () =>
+          emailProvider().send({
+            to: notification.recipient,
+            subject: split < 0 ? '' : body.slice(0, split),
+            text: split < 0 ? body : body.slice(split + EMAIL_SUBJECT_END.length),
+            messageId: `<${notification.id}@prosaas.notifications>`,
+            attachments: input.email?.attachments ?? [],
+          }),
+        );
+      }
+      const message: OutgoingMessage = { to: notification.recipient, from: notification.sender, body };
       if (notification.status === 'sending') {
         const since = new Date(notification.createdAt.getTime() - 24 * 3600_000);
         const found = await messages.findSent(message, since);
@@ -89,21 +112,31 @@ export function createNotificationActivities({ db, messages }: ActivityDependenc
           return result(notification);
         }
       }
-      await update(notification, { status: 'sending', attempts: notification.attempts + 1 });
-      try {
-        const sent = await messages.send(message);
-        await markSent(notification, sent.providerMessageId);
-        return result(notification);
-      } catch (error) {
-        if (error instanceof PermanentSendError) {
-          await update(notification, { status: 'failed', lastError: error.message });
-          throw ApplicationFailure.nonRetryable(error.message, 'MessageRefused');
-        }
-        await update(notification, { lastError: (error as Error).message });
-        throw error;
-      }
+      return deliver(notification, () => messages.send(message));
     },
   };
+
+  function emailProvider() {
+    if (!email) throw ApplicationFailure.nonRetryable('this worker has no email provider', 'MessageRefused');
+    return email;
+  }
+
+  /** Marks the row sending, sends once, and records the outcome (a refusal for good fails the row). */
+  async function deliver(notification: Notification, send: () => Promise<{ providerMessageId: string }>): Promise<SendNotificationResult> {
+    await update(notification, { status: 'sending', attempts: notification.attempts + 1 });
+    try {
+      const sent = await send();
+      await markSent(notification, sent.providerMessageId);
+      return result(notification);
+    } catch (error) {
+      if (error instanceof PermanentSendError) {
+        await update(notification, { status: 'failed', lastError: error.message });
+        throw ApplicationFailure.nonRetryable(error.message, 'MessageRefused');
+      }
+      await update(notification, { lastError: (error as Error).message });
+      throw error;
+    }
+  }
 
   function bodyToSend(stored: string, link: SendNotificationInput['credentialLink']): string {
     if (!link) return stored;

@@ -23,7 +23,7 @@ export async function sendOffer(db: Database, client: Client, taskQueue: string,
     if (!offer) return { ok: false as const, reason: 'not_found' as const };
     if (offer.status !== 'draft') return { ok: false as const, reason: 'not_draft' as const };
     const lead = await Lead.findByPk(offer.leadId);
-    if (!lead?.phoneE164) return { ok: false as const, reason: 'no_phone' as const };
+    if (!lead?.phoneE164 && !lead?.email) return { ok: false as const, reason: 'no_phone' as const };
     return { ok: true as const, offer };
   });
   if (!checked.ok) return checked;

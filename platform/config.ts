@@ -92,6 +92,10 @@ const configSchema = z.object({
   BILLING_CARD_WEBHOOK_SECRET: z.string().optional(),
   /** Public origin the card provider posts webhooks to (default PUBLIC_BASE_URL; /api/v1 is appended). */
   BILLING_WEBHOOK_BASE_URL: z.string().url().optional(),
+  /** SMTP server for email (smtp://user:password@host:587 or smtps://…:465); unset = emails go to the log. */
+  SMTP_URL: z.string().url().optional(),
+  /** Sender address of the emails (billing@example.com). */
+  EMAIL_FROM: z.string().min(3).default('no-reply@localhost'),
   /** Amount before VAT (whole shekels) from which a tax invoice needs the Tax Authority's allocation number. */
   BILLING_ALLOCATION_THRESHOLD_SHEKELS: z.coerce.number().int().min(0).max(10_000_000).default(5000),
   /** Chromium that prints contracts, invoices and receipts to PDF. */

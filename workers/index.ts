@@ -10,7 +10,7 @@ import { closeServer, handleHealthRequest, listen } from '../platform/health';
 import { createLogger } from '../platform/logger';
 import { createAssistantProvider } from '../platform/assistant-provider';
 import { billingActivityDeps } from '../platform/billing-config';
-import { createMessageProvider, TwilioWhatsappSender } from '../platform/messaging';
+import { createEmailProvider, createMessageProvider, TwilioWhatsappSender } from '../platform/messaging';
 import { createChatAssistant } from '../platform/chat-assistant';
 import { projectRoot } from '../platform/paths';
 import type { RunningService } from '../platform/lifecycle';
@@ -64,6 +64,7 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
       db,
       logger,
       messages: createMessageProvider(config, logger),
+      email: createEmailProvider(config, logger),
       assistant: createAssistantProvider(config),
       recordings: createRecordingStorage(config),
       twilioVoice: createTwilioVoiceRest(config),

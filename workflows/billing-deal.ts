@@ -217,6 +217,7 @@ export async function billingDeal(input: BillingDealInput): Promise<DealView> {
     amountAgorot: invoice.totalAgorot,
     documentNumber: invoice.number,
     link: view.cardCheckoutUrl,
+    attach: { type: 'invoice', documentId: invoice.invoiceId },
   });
   await billing.sendDealMessage({
     businessId: input.businessId,
@@ -257,6 +258,7 @@ export async function billingDeal(input: BillingDealInput): Promise<DealView> {
       offerId: input.offerId,
       amountAgorot: receipt.amountAgorot,
       documentNumber: receipt.number,
+      attach: { type: 'receipt', documentId: receipt.receiptId },
     });
     await billing.sendDealMessage({
       businessId: input.businessId,

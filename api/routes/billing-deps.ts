@@ -35,7 +35,7 @@ export const BILLING_MESSAGES = {
   documentPdfNotReady: { he: 'קובץ ה-PDF של המסמך עדיין לא מוכן', en: "The document's PDF is not ready yet" },
   notDraft: { he: 'אפשר לשנות או למחוק רק הצעה בטיוטה', en: 'Only a draft offer can be changed or deleted' },
   alreadySent: { he: 'ההצעה כבר נשלחה', en: 'The offer was already sent' },
-  noPhone: { he: 'לליד אין מספר טלפון לשליחת הקישור לחתימה', en: 'The lead has no phone number to send the signing link to' },
+  noPhone: { he: 'לליד אין מספר טלפון או כתובת אימייל לשליחת הקישור לחתימה', en: 'The lead has no phone number or email address to send the signing link to' },
   notCancellable: {
     he: 'לא ניתן לבטל: החוזה כבר נחתם (לתיקון חשבונית יש להפיק חשבונית זיכוי)',
     en: 'Cannot cancel: the contract is already signed (correct an invoice with a credit note)',

@@ -12,6 +12,7 @@ import * as m0010 from './0010_billing_tax_identity';
 import * as m0011 from './0011_crm_lead_search_terms';
 import * as m0012 from './0012_calls_recording_retention_default';
 import * as m0013 from './0013_crm_notification_reads';
+import * as m0014 from './0014_billing_email_channel';
 
 /**
  * Every migration, in order. Strictly additive: a migration may add tables,
@@ -31,6 +32,7 @@ export const MIGRATIONS: MigrationDefinition[] = [
   { name: '0011_crm_lead_search_terms', up: m0011.up },
   { name: '0012_calls_recording_retention_default', up: m0012.up },
   { name: '0013_crm_notification_reads', up: m0013.up },
+  { name: '0014_billing_email_channel', up: m0014.up },
 ];
 
 export type { MigrationContext, MigrationDefinition } from './types';

@@ -8,7 +8,7 @@ import {
 } from 'sequelize';
 import { tenantColumns } from './columns';
 
-export type NotificationChannel = 'sms' | 'whatsapp' | 'log' | 'in_app';
+export type NotificationChannel = 'sms' | 'whatsapp' | 'log' | 'in_app' | 'email';
 export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /** One outgoing message, recorded under its idempotency key before it is sent. */

@@ -25,3 +25,4 @@ export function createMessageProvider(config: MessagingConfig, logger: Logger): 
   return new LogMessageProvider(logger);
 }
 export { TwilioWhatsappSender, type WhatsappSender, type WhatsappOutgoing, type WhatsappSendResult, type WhatsappProviderName } from './whatsapp';
+export { createEmailProvider, LogEmailProvider, SmtpEmailProvider, type EmailAttachment, type EmailProvider, type OutgoingEmail } from './email';

@@ -5,35 +5,18 @@ import { recordPayment } from '../../data/billing';
 import { FakeAllocationProvider } from '../../devtools/fakes/allocation-fake';
 import { FakeCardPayments } from '../../devtools/fakes/card-payments-fake';
 import { HttpCardPaymentProvider } from '../../platform/payments/card-provider';
-import type { MessageProvider, OutgoingMessage } from '../../platform/messaging';
 import { ChromiumPdfRenderer } from '../../platform/pdf/renderer';
 import { workflowIds } from '../../temporal-config';
 import { dealQuery, type DealView } from '../../workflows';
 import { Client, createTestBusiness, startTestApi, type TestApi, type TestBusiness } from '../support/accounts';
 import { tablesHolding } from '../support/billing';
-import { offerFor, SIGNATURE_PNG, signContract, signingLinkIn } from '../support/billing-deal';
+import { offerFor, RecordingMessages, SIGNATURE_PNG, signContract, signingLinkIn } from '../support/billing-deal';
 import { waitFor } from '../support/wait';
 
 /**
  * The deal from offer to receipt on the real PostgreSQL, Temporal and worker, with the card
  * provider's local fake; signing links read from the messages the customer would get.
  */
-class RecordingMessages implements MessageProvider {
-  readonly name = 'recording';
-  readonly channel = 'sms' as const;
-  readonly sent: OutgoingMessage[] = [];
-  async send(message: OutgoingMessage) {
-    this.sent.push(message);
-    return { providerMessageId: `rec-${this.sent.length}` };
-  }
-  async findSent(message: OutgoingMessage) {
-    return this.sent.some((m) => m.body === message.body && m.to === message.to) ? { providerMessageId: 'rec-found' } : null;
-  }
-  to(phone: string) {
-    return this.sent.filter((m) => m.to === phone);
-  }
-}
-
 const WEBHOOK_SECRET = 'test-card-webhook-secret-0123456789';
 const CHROMIUM = process.env.PDF_CHROMIUM_PATH ?? '/usr/bin/chromium';
 

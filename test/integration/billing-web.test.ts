@@ -3,11 +3,11 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEV_BILLING_DEPS } from '../../activities/billing';
 import { Business, Lead, type Database } from '../../data';
-import type { MessageProvider, OutgoingMessage } from '../../platform/messaging';
 import { ChromiumPdfRenderer } from '../../platform/pdf/renderer';
 import { workflowIds } from '../../temporal-config';
 import { dealQuery } from '../../workflows';
 import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support/accounts';
+import { RecordingMessages } from '../support/billing-deal';
 import { openAppDatabase, testEnv } from '../support/infra';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 import { waitFor } from '../support/wait';
@@ -24,19 +24,6 @@ const SHOTS = path.resolve(__dirname, '../../.screenshots/billing');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const LINK = /(\/sign\/[0-9a-f-]{36}\?token=[A-Za-z0-9_-]{43})/;
 const withChromium = fs.existsSync(CHROMIUM) ? describe : describe.skip;
-
-class RecordingMessages implements MessageProvider {
-  readonly name = 'recording';
-  readonly channel = 'sms' as const;
-  readonly sent: OutgoingMessage[] = [];
-  async send(message: OutgoingMessage) {
-    this.sent.push(message);
-    return { providerMessageId: `rec-${this.sent.length}` };
-  }
-  async findSent() {
-    return null;
-  }
-}
 
 withChromium('billing in the browser', () => {
   let db: Database;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { MessageProvider, OutgoingMessage } from '../../platform/messaging';
 import { Client } from './accounts';
 
 /** Helpers of the deal tests: an offer for a new lead, the link out of a message, the customer's signature. */
@@ -38,4 +39,21 @@ export async function signContract(base: string, contractId: string, token: stri
   expect(opened.status).toBe(200);
   expect(opened.body.contract.bodyHtml).toContain('דנה כהן');
   return anonymous.request('POST', `/billing/signing/${contractId}`, { token, typedName: 'דנה כהן', signaturePng: SIGNATURE_PNG, consent: true, documentHash: opened.body.contract.documentHash });
+}
+
+/** The text messages a deal sends, kept in memory (a resend after a crash is found by its body). */
+export class RecordingMessages implements MessageProvider {
+  readonly name = 'recording';
+  readonly channel = 'sms' as const;
+  readonly sent: OutgoingMessage[] = [];
+  async send(message: OutgoingMessage) {
+    this.sent.push(message);
+    return { providerMessageId: `rec-${this.sent.length}` };
+  }
+  async findSent(message: OutgoingMessage) {
+    return this.sent.some((m) => m.body === message.body && m.to === message.to) ? { providerMessageId: 'rec-found' } : null;
+  }
+  to(phone: string) {
+    return this.sent.filter((m) => m.to === phone);
+  }
 }
