@@ -5,6 +5,7 @@ import {
   defineQuery,
   defineUpdate,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -44,6 +45,9 @@ export const holdUpdate = defineUpdate<HeldAppointment, [BookingRequest]>('hold'
 export const rescheduleUpdate = defineUpdate<BookingView, [RescheduleRequest]>('reschedule');
 export const cancelUpdate = defineUpdate<BookingView, [{ reason?: string }]>('cancel');
 export const bookingQuery = defineQuery<BookingView>('booking');
+
+/** Patch id: customer notifications choose WhatsApp or SMS (workflows/customer-messages.ts). */
+const CUSTOMER_MESSAGES_ON_WHATSAPP = 'customer-messages-on-whatsapp';
 
 // The hold and the confirmation run as local activities: each is one short database transaction,
 // and running it inside the workflow task saves a round trip through the server (for the hold,
@@ -198,7 +202,7 @@ export async function appointmentBooking(input: BookingWorkflowInput): Promise<B
 
   /** On WhatsApp when the business has it connected, else (or when WhatsApp cannot carry it) by SMS; once either way. */
   async function notifyCustomer(kind: 'appointment_confirmed' | 'appointment_reminder' | 'appointment_rescheduled' | 'appointment_cancelled', step: string) {
-    await sendToCustomer({
+    const notification = {
       businessId: request.businessId,
       idempotencyKey: `${workflowId}/${step}`,
       kind,
@@ -206,7 +210,10 @@ export async function appointmentBooking(input: BookingWorkflowInput): Promise<B
       params: { businessName: held!.businessName, customerName: held!.customerName, startsAt: view.startsAt! },
       appointmentId: held!.appointmentId,
       leadId: held!.leadId,
-    });
+    };
+    // Bookings started before WhatsApp notifications replay their SMS-only steps (their history has no marker).
+    if (patched(CUSTOMER_MESSAGES_ON_WHATSAPP)) await sendToCustomer(notification);
+    else await messaging.sendNotification(notification);
   }
 }
 
