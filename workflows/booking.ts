@@ -48,6 +48,8 @@ export const bookingQuery = defineQuery<BookingView>('booking');
 
 /** Patch id: the confirmation runs after the hold's answer, as a regular activity. */
 const CONFIRM_AFTER_ANSWER = 'booking-confirm-after-answer';
+/** Patch id: customer notifications choose WhatsApp or SMS (workflows/customer-messages.ts). */
+const CUSTOMER_MESSAGES_ON_WHATSAPP = 'customer-messages-on-whatsapp';
 
 // The hold runs as a local activity: one short database transaction inside the first workflow task,
 // which saves a round trip through the server before the caller gets an answer.
@@ -205,7 +207,7 @@ export async function appointmentBooking(input: BookingWorkflowInput): Promise<B
 
   /** On WhatsApp when the business has it connected, else (or when WhatsApp cannot carry it) by SMS; once either way. */
   async function notifyCustomer(kind: 'appointment_confirmed' | 'appointment_reminder' | 'appointment_rescheduled' | 'appointment_cancelled', step: string) {
-    await sendToCustomer({
+    const notification = {
       businessId: request.businessId,
       idempotencyKey: `${workflowId}/${step}`,
       kind,
@@ -213,7 +215,10 @@ export async function appointmentBooking(input: BookingWorkflowInput): Promise<B
       params: { businessName: held!.businessName, customerName: held!.customerName, startsAt: view.startsAt! },
       appointmentId: held!.appointmentId,
       leadId: held!.leadId,
-    });
+    };
+    // Bookings started before WhatsApp notifications replay their SMS-only steps (their history has no marker).
+    if (patched(CUSTOMER_MESSAGES_ON_WHATSAPP)) await sendToCustomer(notification);
+    else await messaging.sendNotification(notification);
   }
 }
 
