@@ -68,15 +68,21 @@ function wordForms(word: string): string[] {
   return forms;
 }
 
-function wordsMatch(a: string, b: string): boolean {
-  if (a === b) return true;
-  const formsB = wordForms(b);
-  return wordForms(a).some((form) => formsB.includes(form));
+/** Each word's forms, and every form of every word: two words match when their forms meet. */
+interface WordSet {
+  forms: string[][];
+  all: Set<string>;
 }
 
-function coverage(of: string[], by: string[]): number {
-  if (of.length === 0) return 0;
-  return of.filter((word) => by.some((other) => wordsMatch(word, other))).length / of.length;
+function wordSet(words: string[]): WordSet {
+  const forms = words.map(wordForms);
+  return { forms, all: new Set(forms.flat()) };
+}
+
+/** Share of `of`'s words that match some word of `by`. */
+function coverage(of: WordSet, by: WordSet): number {
+  if (of.forms.length === 0) return 0;
+  return of.forms.filter((forms) => forms.some((form) => by.all.has(form))).length / of.forms.length;
 }
 
 function trigramVector(words: string[]): Map<string, number> {
@@ -91,17 +97,18 @@ function trigramVector(words: string[]): Map<string, number> {
   return vector;
 }
 
-function sparseCosine(a: Map<string, number>, b: Map<string, number>): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (const [gram, count] of a) {
-    normA += count * count;
-    dot += count * (b.get(gram) ?? 0);
-  }
-  for (const count of b.values()) normB += count * count;
-  return normA && normB ? dot / Math.sqrt(normA * normB) : 0;
+interface TrigramVector {
+  counts: Map<string, number>;
+  norm: number;
 }
+
+function trigrams(words: string[]): TrigramVector {
+  const counts = trigramVector(words);
+  let squares = 0;
+  for (const count of counts.values()) squares += count * count;
+  return { counts, norm: Math.sqrt(squares) };
+}
+
 
 export function cosine(a: readonly number[], b: readonly number[]): number {
   let dot = 0;
@@ -115,10 +122,16 @@ export function cosine(a: readonly number[], b: readonly number[]): number {
   return normA && normB ? dot / Math.sqrt(normA * normB) : 0;
 }
 
+function appendTo<V>(index: Map<string, V[]>, key: string, value: V): void {
+  const list = index.get(key);
+  if (list) list.push(value);
+  else index.set(key, [value]);
+}
+
 interface PreparedEntry {
   entry: FaqEntry;
-  words: string[];
-  trigrams: Map<string, number>;
+  words: WordSet;
+  trigrams: TrigramVector;
 }
 
 /**
@@ -131,14 +144,21 @@ export class FaqMatcher {
   readonly #thresholds: FaqMatchThresholds;
   readonly #embedder: FaqEmbedder | null;
   #entryVectors: Promise<number[][]> | null = null;
+  /** Inverted indexes (word form → entries, trigram → entries and counts): only entries sharing something are scored. */
+  readonly #byForm = new Map<string, number[]>();
+  readonly #byTrigram = new Map<string, Array<[number, number]>>();
 
   constructor(entries: readonly FaqEntry[], options: { embedder?: FaqEmbedder | null; thresholds?: Partial<FaqMatchThresholds> } = {}) {
     this.#entries = entries.map((entry) => {
       const words = contentWords(entry.question);
-      return { entry, words, trigrams: trigramVector(words) };
+      return { entry, words: wordSet(words), trigrams: trigrams(words) };
     });
     this.#thresholds = { ...DEFAULT_FAQ_THRESHOLDS, ...options.thresholds };
     this.#embedder = options.embedder ?? null;
+    this.#entries.forEach((prepared, index) => {
+      for (const form of prepared.words.all) appendTo(this.#byForm, form, index);
+      for (const [gram, count] of prepared.trigrams.counts) appendTo(this.#byTrigram, gram, [index, count]);
+    });
   }
 
   get size(): number {
@@ -149,7 +169,7 @@ export class FaqMatcher {
   matchLocal(question: string): FaqMatch | null {
     const words = contentWords(question);
     if (words.length === 0 || this.#entries.length === 0) return null;
-    const normalized = this.#bestNormalized(words);
+    const normalized = this.#bestNormalized(wordSet(words));
     if (normalized) return normalized;
     if (this.#embedder) return null;
     return this.#bestTrigram(words);
@@ -173,9 +193,12 @@ export class FaqMatcher {
     }
   }
 
-  #bestNormalized(words: string[]): FaqMatch | null {
+  #bestNormalized(words: WordSet): FaqMatch | null {
+    const candidates = new Set<number>();
+    for (const form of words.all) for (const index of this.#byForm.get(form) ?? []) candidates.add(index);
     let best: FaqMatch | null = null;
-    for (const prepared of this.#entries) {
+    for (const index of candidates) {
+      const prepared = this.#entries[index]!;
       const ofQuestion = coverage(prepared.words, words);
       const ofCaller = coverage(words, prepared.words);
       if (ofQuestion < this.#thresholds.questionCoverage || ofCaller < this.#thresholds.callerCoverage) continue;
@@ -186,10 +209,14 @@ export class FaqMatcher {
   }
 
   #bestTrigram(words: string[]): FaqMatch | null {
-    const vector = trigramVector(words);
+    const vector = trigrams(words);
+    if (!vector.norm) return null;
+    const dots = new Map<number, number>();
+    for (const [gram, count] of vector.counts) for (const [index, entryCount] of this.#byTrigram.get(gram) ?? []) dots.set(index, (dots.get(index) ?? 0) + count * entryCount);
     let best: FaqMatch | null = null;
-    for (const prepared of this.#entries) {
-      const score = sparseCosine(vector, prepared.trigrams);
+    for (const [index, dot] of dots) {
+      const prepared = this.#entries[index]!;
+      const score = prepared.trigrams.norm ? dot / (vector.norm * prepared.trigrams.norm) : 0;
       if (score >= this.#thresholds.trigram && score > (best?.score ?? 0)) best = { entry: prepared.entry, score, method: 'trigram' };
     }
     return best;
