@@ -160,6 +160,10 @@ const CASES: Record<string, (b: BFixtures) => Case> = {
   'billing.invoices.creditNote': (b) => ({ method: 'POST', path: `/billing/invoices/${b.billing.invoiceId}/credit-note`, body: { reason: 'pwned' }, expect: 'b-target' }),
   'billing.payments.list': () => ({ method: 'GET', path: '/billing/payments', expect: 'own-scope' }),
   'billing.receipts.list': () => ({ method: 'GET', path: '/billing/receipts', expect: 'own-scope' }),
+  'billing.invoices.pdf': (b) => ({ method: 'GET', path: `/billing/invoices/${b.billing.invoiceId}/pdf`, expect: 'b-target' }),
+  'billing.receipts.pdf': (b) => ({ method: 'GET', path: `/billing/receipts/${b.billing.receiptId}/pdf`, expect: 'b-target' }),
+  'billing.taxIdentity.get': () => ({ method: 'GET', path: '/billing/tax-identity', expect: 'own-scope' }),
+  'billing.taxIdentity.update': () => ({ method: 'PUT', path: '/billing/tax-identity', body: { taxId: '000000018', dealerType: 'licensed', billingAddress: null }, expect: 'own-scope' }),
   'billing.templates.list': () => ({ method: 'GET', path: '/billing/contract-templates', expect: 'own-scope' }),
   'billing.templates.create': () => ({ method: 'POST', path: '/billing/contract-templates', body: { name: 'Matrix', locale: 'he', paragraphs: ['שלום {{customer.name}}'] }, expect: 'own-scope' }),
   'billing.templates.update': (b) => ({ method: 'PATCH', path: `/billing/contract-templates/${b.billing.templateId}`, body: { paragraphs: ['pwned'] }, expect: 'b-target' }),
@@ -592,6 +596,14 @@ describe('isolation in activities run for A', () => {
     },
     sendDealMessage: async (activities) => {
       await expect(activities.sendDealMessage({ businessId: a.id, idempotencyKey: 'a-deal-message', kind: 'invoice_issued', offerId: bBilling.sentOfferId })).rejects.toThrow(/not found/);
+    },
+    requestInvoiceAllocation: async (activities) => {
+      await expect(activities.requestInvoiceAllocation({ businessId: a.id, invoiceId: bBilling.invoiceId })).rejects.toThrow(/not found/);
+      expect(await bBillingState()).toEqual(bBillingBefore);
+    },
+    renderBillingDocument: async (activities) => {
+      await expect(activities.renderBillingDocument({ businessId: a.id, type: 'invoice', documentId: bBilling.invoiceId })).rejects.toThrow(/not found/);
+      await expect(activities.renderBillingDocument({ businessId: a.id, type: 'receipt', documentId: bBilling.receiptId })).rejects.toThrow(/not found/);
     },
     routeWhatsappMessage: async (activities) => {
       // B sends through Twilio; A chose nothing and holds no session: A is told so, not given B's route.

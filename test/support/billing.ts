@@ -1,6 +1,6 @@
 import type { Database } from '../../data';
 import { withAdminClient } from './infra';
-import { createContractOnce, createOffer, issueInvoice, openSigning, recordPayment, saveTemplate } from '../../data/billing';
+import { createContractOnce, createOffer, issueInvoice, issueReceipt, openSigning, recordPayment, saveTemplate } from '../../data/billing';
 import { computeTotals } from '../../domain/billing/money';
 import { hashSigningToken, sha256Hex } from '../../platform/payments/signing-token';
 
@@ -11,6 +11,7 @@ export interface BillingFixtures {
   contractId: string;
   invoiceId: string;
   paymentId: string;
+  receiptId: string;
   templateId: string;
   /** Strings that must never show up in another business's answers. */
   markers: string[];
@@ -41,6 +42,7 @@ export async function createBillingFixtures(db: Database, businessId: string, le
       totalAgorot: totals.totalAgorot,
     });
     const { payment } = await recordPayment({ invoiceId: invoice.id, provider: 'manual', method: 'cash', amountAgorot: 100, idempotencyKey: `fixture-payment/${businessId}` });
+    const { receipt } = await issueReceipt(payment.id);
     const template = (await saveTemplate(null, { name: 'Template of B', locale: 'he', body: 'Secret template body of B', isDefault: false }))!;
     return {
       offerId: offer.id,
@@ -48,8 +50,9 @@ export async function createBillingFixtures(db: Database, businessId: string, le
       contractId: contract.id,
       invoiceId: invoice.id,
       paymentId: payment.id,
+      receiptId: receipt.id,
       templateId: template.id,
-      markers: [offer.id, sent.id, contract.id, invoice.id, payment.id, template.id, 'Secret offer of B', 'Secret template body of B', 'Customer of B'],
+      markers: [offer.id, sent.id, contract.id, invoice.id, payment.id, receipt.id, template.id, 'Secret offer of B', 'Secret template body of B', 'Customer of B'],
     };
   });
 }
