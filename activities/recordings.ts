@@ -75,10 +75,10 @@ export function createRecordingActivities({ db, logger, recordings, twilioVoice 
     },
 
     /** Businesses that hold at least one recording older than their retention at `now` (system-wide by nature). */
-    async findBusinessesWithExpiredRecordings(input: { now: string; defaultRetentionDays?: number }): Promise<string[]> {
+    async findBusinessesWithExpiredRecordings(input: { now: string; defaultRetentionDays?: number; businessIds?: string[] }): Promise<string[]> {
       const now = Date.parse(input.now);
       return db.withSystemScope('recording cleanup: which businesses hold expired recordings', async () => {
-        const businesses = await Business.findAll({ attributes: ['id', 'recordingRetentionDays'] });
+        const businesses = await Business.findAll({ attributes: ['id', 'recordingRetentionDays'], ...(input.businessIds ? { where: { id: input.businessIds } } : {}) });
         const due: string[] = [];
         for (const business of businesses) {
           const cutoff = new Date(now - retentionDays(business, input.defaultRetentionDays) * DAY_MS);

@@ -9,6 +9,8 @@ const cleanup = proxyActivities<Activities>({
 export interface RecordingCleanupInput {
   /** RECORDING_RETENTION_DAYS: the retention of businesses without their own. */
   defaultRetentionDays?: number;
+  /** Only these businesses (a run for one tenant, or a test sharing its database); absent: all. */
+  businessIds?: string[];
 }
 
 /**
@@ -21,7 +23,7 @@ export async function recordingCleanup(input: RecordingCleanupInput = {}): Promi
   const now = new Date(Date.now()).toISOString();
   // Runs started before the schedule carried the default (no input) keep the historical 2 days.
   const defaultRetentionDays = input.defaultRetentionDays ?? 2;
-  const due = await cleanup.findBusinessesWithExpiredRecordings({ now, defaultRetentionDays });
+  const due = await cleanup.findBusinessesWithExpiredRecordings({ now, defaultRetentionDays, ...(input.businessIds ? { businessIds: input.businessIds } : {}) });
   let deleted = 0;
   for (const businessId of due) {
     try {

@@ -156,18 +156,19 @@ describe('Twilio status and recording webhooks, recordings and outbound calls', 
     expect(count).toBe(1);
 
     // The business's own retention (3 days) overrides the platform default (RECORDING_RETENTION_DAYS, here 0): kept.
+    // Runs are limited to this business: other test files share the database and keep their recordings.
     await db.withSystemScope('test fixture', () => Business.update({ recordingRetentionDays: 3 }, { where: { id: businessId } }));
-    const kept = await temporal.client.workflow.execute(recordingCleanup, { workflowId: `recording-cleanup-once-${Date.now()}`, taskQueue: temporal.taskQueue, args: [{ defaultRetentionDays: 0 }] });
-    expect(kept.deleted).toBe(0);
+    const kept = await temporal.client.workflow.execute(recordingCleanup, { workflowId: `recording-cleanup-once-${Date.now()}`, taskQueue: temporal.taskQueue, args: [{ defaultRetentionDays: 0, businessIds: [businessId] }] });
+    expect(kept).toEqual({ businesses: 0, deleted: 0 });
     expect(await callRow(callSid)).toMatchObject({ recordingPath: stored.key, recordingDeletedAt: null });
 
     // No retention of its own: the schedule (every 2 s in this test) applies the default of 0 days and deletes it.
     await db.withSystemScope('test fixture', () => Business.update({ recordingRetentionDays: null }, { where: { id: businessId } }));
     const scheduleId = `recording-cleanup-test-${Date.now()}`;
-    expect(await ensureRecordingCleanupSchedule(temporal.client, { taskQueue: temporal.taskQueue, intervalSeconds: 2, defaultRetentionDays: 0, scheduleId })).toBe('created');
-    expect(await ensureRecordingCleanupSchedule(temporal.client, { taskQueue: temporal.taskQueue, intervalSeconds: 2, defaultRetentionDays: 0, scheduleId })).toBe('updated');
+    expect(await ensureRecordingCleanupSchedule(temporal.client, { taskQueue: temporal.taskQueue, intervalSeconds: 2, defaultRetentionDays: 0, scheduleId, businessIds: [businessId] })).toBe('created');
+    expect(await ensureRecordingCleanupSchedule(temporal.client, { taskQueue: temporal.taskQueue, intervalSeconds: 2, defaultRetentionDays: 0, scheduleId, businessIds: [businessId] })).toBe('updated');
     const scheduled = await temporal.client.schedule.getHandle(scheduleId).describe();
-    expect(scheduled.action).toMatchObject({ args: [{ defaultRetentionDays: 0 }] });
+    expect(scheduled.action).toMatchObject({ args: [{ defaultRetentionDays: 0, businessIds: [businessId] }] });
     try {
       const cleaned = await waitFor(() => callRow(callSid), (row) => row?.recordingDeletedAt instanceof Date, 30_000);
       expect(cleaned).toMatchObject({ recordingPath: null });

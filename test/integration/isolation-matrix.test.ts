@@ -560,6 +560,19 @@ describe('isolation in activities run for A', () => {
       const sent = await activities.sendNotification({ businessId: a.id, idempotencyKey: 'notification-key-b-used', kind: 'crm_reminder', to: null, params: { businessName: 'A', title: 'x' } });
       expect(sent.notificationId).not.toBe(bNotificationId);
     },
+    prepareCustomerMessage: async (activities) => {
+      // B's WhatsApp notification key, used by A: A sees no such row and has no WhatsApp, so it plans an SMS of its own.
+      const bRow = await bWhatsappNotification();
+      const plan = await activities.prepareCustomerMessage({ businessId: a.id, idempotencyKey: bRow.idempotencyKey, kind: 'appointment_confirmed', to: B_PHONE, params: { businessName: 'A', customerName: 'x', startsAt: SLOT.toISOString() } });
+      expect(plan).toMatchObject({ channel: 'sms', status: 'pending', conversationId: null, body: '' });
+      expect(await t.db.withTenant({ businessId: b.id }, () => Notification.findByPk(bRow.id))).toMatchObject({ channel: 'whatsapp', status: 'pending', body: 'B on WhatsApp' });
+    },
+    fallBackToSms: async (activities) => {
+      // A cannot move B's WhatsApp notification to SMS: it is not found in A's scope, and B's row stays on WhatsApp.
+      const bRow = await bWhatsappNotification();
+      await expect(activities.fallBackToSms({ businessId: a.id, idempotencyKey: bRow.idempotencyKey })).rejects.toThrow();
+      expect(await t.db.withTenant({ businessId: b.id }, () => Notification.findByPk(bRow.id))).toMatchObject({ channel: 'whatsapp', status: 'pending' });
+    },
     // Billing: A naming B's offer, contract, invoice or payment finds nothing and changes nothing.
     prepareContract: async (activities) => {
       await expect(activities.prepareContract({ businessId: a.id, offerId: bBilling.offerId })).rejects.toThrow(/not found/);
@@ -642,6 +655,15 @@ describe('isolation in activities run for A', () => {
         defaults: { businessId: b.id, conversationId: conversation.id, direction: 'outbound', body: 'B', status: 'sent', idempotencyKey: 'wa-key-b-used' },
       });
       return { conversation, message };
+    });
+  /** B's appointment confirmation recorded on WhatsApp and not yet sent, created on first use. */
+  const bWhatsappNotification = () =>
+    t.db.withTenant({ businessId: b.id }, async () => {
+      const [row] = await Notification.findOrCreate({
+        where: { idempotencyKey: 'wa-notification-b' },
+        defaults: { businessId: b.id, idempotencyKey: 'wa-notification-b', channel: 'whatsapp', recipient: B_PHONE, kind: 'appointment_confirmed', body: 'B on WhatsApp', provider: 'twilio', status: 'pending' },
+      });
+      return row;
     });
   /** B's call, created on first use. */
   const bCallRow = () =>
