@@ -178,9 +178,15 @@ withChromium('billing in the browser', () => {
     await owner.locator('#taxId').fill('515555554');
     await owner.getByRole('button', { name: 'שמירת פרטי המס' }).click();
     await owner.locator('#taxId-error').getByText('תשע ספרות עם ספרת ביקורת תקינה.').waitFor();
+    await owner.goto('/settings/tax-identity');
+    await owner.locator('#dealerType').selectOption('company');
     await owner.locator('#taxId').fill('51-555555-5');
     await owner.locator('#billingAddress').fill('הרצל 10, תל אביב');
-    await owner.getByRole('button', { name: 'שמירת פרטי המס' }).click();
+    const [saved] = await Promise.all([
+      owner.waitForResponse((response) => response.request().method() === 'POST' && response.url().includes('/settings/tax-identity')),
+      owner.getByRole('button', { name: 'שמירת פרטי המס' }).click(),
+    ]);
+    expect(saved.status()).toBe(200);
     await owner.getByText('פרטי המס נשמרו.').waitFor();
     expect(await owner.locator('#taxId').inputValue()).toBe('515555555');
     const stored = await db.withTenant({ businessId: biz.id }, () => Business.findByPk(biz.id, { rejectOnEmpty: true }));

@@ -116,6 +116,7 @@ describe('input validation and fuzzing of every write endpoint', () => {
       caller: 'owner',
     },
     'billing.invoices.creditNote': { method: 'POST', path: () => '/billing/invoices/00000000-0000-4000-8000-000000000000/credit-note', valid: () => ({ reason: 'טעות' }), caller: 'owner' },
+    'billing.taxIdentity.update': { method: 'PUT', path: () => '/billing/tax-identity', valid: () => ({ taxId: '515555555', dealerType: 'company', billingAddress: 'הרצל 10' }), caller: 'owner' },
     'billing.templates.create': { method: 'POST', path: () => '/billing/contract-templates', valid: () => ({ name: 'fuzz', locale: 'he', paragraphs: ['שלום {{customer.name}}'], isDefault: false }), caller: 'owner' },
     'billing.templates.update': { method: 'PATCH', path: () => '/billing/contract-templates/00000000-0000-4000-8000-000000000000', valid: () => ({ name: 'x' }), caller: 'owner' },
     'billing.templates.delete': { method: 'DELETE', path: () => '/billing/contract-templates/00000000-0000-4000-8000-000000000000', caller: 'owner' },
