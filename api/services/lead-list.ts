@@ -7,7 +7,7 @@ import { Lead } from '../../data';
  *
  * Paging is by keyset (a cursor naming the last row shown), so every page is an index walk on
  * leads_business_created_id_idx whatever its depth. Search goes through lead_search_terms
- * (migration 0009): `term ^@ <query>` is leakproof, so under RLS it is an index condition next to
+ * (migration 0011): `term ^@ <query>` is leakproof, so under RLS it is an index condition next to
  * the tenant's, where ILIKE could only filter every lead of the business.
  */
 

@@ -5,7 +5,7 @@ import { logger } from './logger';
 
 /**
  * One LISTEN connection per web process for the notification bells. The database sends
- * {businessId, id} on NOTIFICATIONS_CHANNEL when an alert is committed (migration 0010); this
+ * {businessId, id} on NOTIFICATIONS_CHANNEL when an alert is committed (migration 0013); this
  * wakes the open streams of that business, which then read the alert through the tenant context.
  * Nothing is read here: the payload names a business, row-level security decides what a stream
  * may see. After a lost connection every stream is woken once, to catch up on what it missed.
