@@ -49,8 +49,12 @@ const toStatusDto = (status: LeadStatus): z.infer<typeof leadStatusSchema> => ({
 });
 const statusKeyParam = z.strictObject({ key: statusKeySchema });
 
-/** Up to 2 MB of CSV text, as the CRM's upload; the mapping is guessed from the headers when absent. */
-const MAX_CSV_CHARS = 2 * 1024 * 1024;
+/**
+ * CSV text up to 400,000 characters: what fits the API's 1 MB JSON body even when every character
+ * is Hebrew (two bytes); larger files go through the CRM's upload (2 MB). The mapping is guessed
+ * from the headers when absent.
+ */
+export const MAX_CSV_CHARS = 400_000;
 const columnIndex = z.number().int().min(0).max(200).nullable();
 const leadImportBody = z.strictObject({
   csv: z.string().min(1).max(MAX_CSV_CHARS),
