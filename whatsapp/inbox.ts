@@ -19,6 +19,8 @@ export interface InboundDeliveryOptions {
   deliveryTimeoutMs?: number;
   /** Messages one sweep claims. */
   batchSize?: number;
+  /** Only these businesses' messages (as the session leases' own filter); absent: every business. */
+  onlyBusinessIds?: readonly string[];
 }
 
 /** A stored inbound message and where it goes. */
@@ -62,6 +64,7 @@ export class InboundDelivery {
   /** One pass: claims the due undelivered messages and hands them on. */
   async sweep(): Promise<{ claimed: number; delivered: number }> {
     const { db, retryBaseMs, retryMaxMs } = this.#options;
+    const only = this.#options.onlyBusinessIds;
     const claimed = await db.withSystemScope(
       'whatsapp inbox: claim undelivered inbound messages',
       (transaction) =>
@@ -74,9 +77,21 @@ export class InboundDelivery {
             WHERE c.id = m.conversation_id
               AND m.id IN (SELECT id FROM messages
                             WHERE direction = 'inbound' AND delivered_at IS NULL AND next_delivery_at <= now()
+                              AND (:everyBusiness OR business_id = ANY(ARRAY[:businessIds]::uuid[]))
                             ORDER BY next_delivery_at LIMIT :batch FOR UPDATE SKIP LOCKED)
           RETURNING m.id, m.business_id, m.conversation_id, c.contact_e164, m.body, m.created_at, m.delivery_attempts`,
-          { replacements: { batch: this.#options.batchSize ?? 100, baseSeconds: retryBaseMs / 1000, maxSeconds: retryMaxMs / 1000 }, type: QueryTypes.SELECT, transaction },
+          {
+            replacements: {
+              batch: this.#options.batchSize ?? 100,
+              baseSeconds: retryBaseMs / 1000,
+              maxSeconds: retryMaxMs / 1000,
+              everyBusiness: !only,
+              // A placeholder id keeps the array literal valid when every business is swept.
+              businessIds: only?.length ? [...only] : ['00000000-0000-0000-0000-000000000000'],
+            },
+            type: QueryTypes.SELECT,
+            transaction,
+          },
         ),
       { logLevel: 'debug' },
     );
@@ -86,7 +101,10 @@ export class InboundDelivery {
         { messageId: row.id, businessId: row.business_id, conversationId: row.conversation_id, contactE164: row.contact_e164, body: row.body, receivedAt: new Date(row.created_at).toISOString() },
         null,
       );
-      if (ok) delivered++;
+      // Temporal is unreachable: the rest would each wait out the deadline too. Their claim already
+      // counted an attempt and set the next one, so the next sweeps take them up.
+      if (!ok) break;
+      delivered++;
     }
     if (claimed.length) this.#options.logger.info({ claimed: claimed.length, delivered }, 'whatsapp inbox swept');
     return { claimed: claimed.length, delivered };

@@ -33,7 +33,7 @@ export interface WhatsappDependencies {
   openSocket?: (input: { businessId: string; auth: PostgresAuthState }) => SessionSocket | Promise<SessionSocket>;
   /** Names this process in the lease table (tests run two in one process). */
   ownerId?: string;
-  /** Only these businesses' sessions (tests and benchmarks sharing a database); default all. */
+  /** Only these businesses' sessions and inbox (tests and benchmarks sharing a database); default all. */
   onlyBusinessIds?: readonly string[];
   /** The client that hands inbound messages to their workflows (tests: one whose connection they cut); default one to TEMPORAL_ADDRESS. */
   temporalClient?: Client;
@@ -59,6 +59,7 @@ export async function startWhatsapp(config: AppConfig, deps: WhatsappDependencie
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     retryBaseMs: config.WHATSAPP_INBOX_RETRY_BASE_MS,
     retryMaxMs: config.WHATSAPP_INBOX_RETRY_MAX_MS,
+    onlyBusinessIds: deps.onlyBusinessIds,
   });
   const sessions = new SessionRegistry({
     db,

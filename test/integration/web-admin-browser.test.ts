@@ -54,8 +54,16 @@ withChromium('CRM administration in a browser', () => {
     expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
   }
 
+  /**
+   * Clicks a form's button and waits for its POST's answer: a section's "saved" message may still
+   * show from the previous submit, so the answer (sent after the change committed) is what to wait for.
+   */
   async function submit(page: Page, form: string, button: string | RegExp): Promise<void> {
-    await page.locator(form).getByRole('button', { name: button }).click();
+    const action = (await page.locator(form).getAttribute('action')) ?? '';
+    await Promise.all([
+      page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith(action)),
+      page.locator(form).getByRole('button', { name: button }).click(),
+    ]);
   }
 
   /** Waits for the "saved" message of one settings section (each section shows its own). */
