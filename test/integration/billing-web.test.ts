@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEV_BILLING_DEPS } from '../../activities/billing';
 import { Business, Lead, type Database } from '../../data';
 import { ChromiumPdfRenderer } from '../../platform/pdf/renderer';
 import { workflowIds } from '../../temporal-config';
 import { dealQuery } from '../../workflows';
+import { CHROMIUM as CHROMIUM_PATH, hasChromium, launchBrowser, newPage as newBrowserPage } from '../support/browser';
 import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support/accounts';
 import { RecordingMessages } from '../support/billing-deal';
 import { openAppDatabase, testEnv } from '../support/infra';
@@ -19,11 +20,9 @@ import { startWebDevServer, type WebServer } from '../support/web-server';
  * name, consents and signs; the owner then sees the invoice and marks it paid. Screenshots of
  * both languages go to .screenshots/billing/ (git-ignored).
  */
-const CHROMIUM = process.env.PDF_CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(__dirname, '../../.screenshots/billing');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const LINK = /(\/sign\/[0-9a-f-]{36}\?token=[A-Za-z0-9_-]{43})/;
-const withChromium = fs.existsSync(CHROMIUM) ? describe : describe.skip;
+const withChromium = hasChromium ? describe : describe.skip;
 
 withChromium('billing in the browser', () => {
   let db: Database;
@@ -33,7 +32,7 @@ withChromium('billing in the browser', () => {
   let browser: Browser;
   let biz: TestBusiness;
   const messages = new RecordingMessages();
-  const billing = { ...DEV_BILLING_DEPS(), pdf: new ChromiumPdfRenderer(CHROMIUM) };
+  const billing = { ...DEV_BILLING_DEPS(), pdf: new ChromiumPdfRenderer(CHROMIUM_PATH) };
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -52,7 +51,7 @@ withChromium('billing in the browser', () => {
       LOG_LEVEL: 'warn',
     });
     billing.publicBaseUrl = web.baseUrl;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
@@ -65,13 +64,7 @@ withChromium('billing in the browser', () => {
   });
 
   async function newPage(locale: 'he' | 'en' = 'he'): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, baseURL: web.baseUrl });
-    if (locale === 'en') await context.addCookies([{ name: 'lang', value: 'en', url: web.baseUrl }]);
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    const goto = page.goto.bind(page);
-    page.goto = (url, options) => goto(url, { waitUntil: 'networkidle', ...options });
-    return page;
+    return (await newBrowserPage(browser, web.baseUrl, { viewport: { width: 1100, height: 900 }, locale })).page;
   }
 
   it('owner creates and sends an offer; the customer signs with a drawn signature; the owner marks the invoice paid', async () => {

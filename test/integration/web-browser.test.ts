@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AuditLog, Business, Lead, type Database } from '../../data';
 import { createDefaultLeadStatuses } from '../../data/default-lead-statuses';
 import { LogMessageProvider } from '../../platform/messaging';
@@ -10,7 +10,7 @@ import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support
 import { openAppDatabase, testEnv, testLogger } from '../support/infra';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 import { startWebDevServer, type WebServer } from '../support/web-server';
-import { seriousAxeViolations } from '../support/browser';
+import { hasChromium, launchBrowser, newPage as newBrowserPage, seriousAxeViolations } from '../support/browser';
 
 /**
  * The CRM in a real browser: Debian's Chromium driven by playwright-core against the web dev
@@ -19,21 +19,9 @@ import { seriousAxeViolations } from '../support/browser';
  */
 
 const ROOT = path.resolve(__dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, '.screenshots/web');
 const ZONE = 'Asia/Jerusalem';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-const withChromium = fs.existsSync(CHROMIUM) ? describe : describe.skip;
+const withChromium = hasChromium ? describe : describe.skip;
 
 withChromium('CRM web in a browser', () => {
   let db: Database;
@@ -70,7 +58,7 @@ withChromium('CRM web in a browser', () => {
       SESSION_SECRET: 'web-browser-test-secret',
       LOG_LEVEL: 'warn',
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
@@ -82,14 +70,8 @@ withChromium('CRM web in a browser', () => {
   });
 
   /** A fresh browser profile (own cookies) with a desktop viewport. */
-  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: web.baseUrl });
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    // the dev server serves modules one by one: act only once the page has hydrated
-    const goto = page.goto.bind(page);
-    page.goto = (url, options) => goto(url, { waitUntil: 'networkidle', ...options });
-    return { context, page };
+  function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+    return newBrowserPage(browser, web.baseUrl);
   }
 
   async function login(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {

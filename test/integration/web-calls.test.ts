@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AssistantInstruction, AssistantSettings, AuditLog, Call, FaqEntry, type Database } from '../../data';
 import { LogMessageProvider } from '../../platform/messaging';
 import { LocalRecordingStorage } from '../../platform/recordings/storage';
+import { hasChromium, launchBrowser, newPage as newBrowserPage } from '../support/browser';
 import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support/accounts';
 import { openAppDatabase, testEnv, testLogger } from '../support/infra';
 import { startTestWorker, type TestWorker } from '../support/temporal';
@@ -13,9 +14,8 @@ import { startWebDevServer, type WebServer } from '../support/web-server';
 /** The Calls and AI settings pages of the CRM in Chromium, on the test PostgreSQL; screenshots in .screenshots/web/. */
 
 const ROOT = path.resolve(__dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, '.screenshots/web');
-const withChromium = fs.existsSync(CHROMIUM) ? describe : describe.skip;
+const withChromium = hasChromium ? describe : describe.skip;
 
 withChromium('CRM calls and AI settings pages', () => {
   let db: Database;
@@ -67,7 +67,7 @@ withChromium('CRM calls and AI settings pages', () => {
       RECORDINGS_DIR: recordingsDir,
       LOG_LEVEL: 'warn',
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'], headless: true });
+    browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
@@ -79,10 +79,8 @@ withChromium('CRM calls and AI settings pages', () => {
   });
 
   async function signedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: web.baseUrl });
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.goto('/login', { waitUntil: 'networkidle' });
+    const { page } = await newBrowserPage(browser, web.baseUrl);
+    await page.goto('/login');
     await page.locator('#email').fill(email);
     await page.locator('#password').fill(TEST_PASSWORD);
     await Promise.all([page.waitForURL(/\/dashboard$/), page.locator('form button[type=submit]').last().click()]);

@@ -1,15 +1,14 @@
-import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Conversation, WhatsappConnection, type Database } from '../../data';
 import { storeInbound } from '../../whatsapp/message-store';
+import { hasChromium, launchBrowser, newPage as newBrowserPage } from '../support/browser';
 import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support/accounts';
 import { openAppDatabase, testEnv } from '../support/infra';
 import { waitFor } from '../support/wait';
 import { startConversationWorker, type ConversationWorker } from '../support/whatsapp';
 import { startWebDevServer, type WebServer } from '../support/web-server';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const withChromium = fs.existsSync(CHROMIUM) ? describe : describe.skip;
+const withChromium = hasChromium ? describe : describe.skip;
 
 /** The CRM's WhatsApp page in a real browser: connect, the QR arriving live (server-sent events), the RTL chat and takeover. */
 withChromium('CRM WhatsApp page', () => {
@@ -32,7 +31,7 @@ withChromium('CRM WhatsApp page', () => {
       SESSION_SECRET: 'web-whatsapp-test-secret',
       LOG_LEVEL: 'warn',
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'], headless: true });
+    browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
@@ -50,9 +49,7 @@ withChromium('CRM WhatsApp page', () => {
   }
 
   it('connects, shows the QR as it arrives, lists conversations with unread counts, and takes one over', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: web.baseUrl });
-    const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
+    const { context, page } = await newBrowserPage(browser, web.baseUrl);
     try {
       await login(page);
       // An open EventSource keeps the network busy: wait for load, not network idle.

@@ -18,15 +18,33 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
-/** A fresh browser profile (own cookies); `goto` waits for the dev server's modules so the page has hydrated. */
-export async function newPage(browser: Browser, baseURL: string, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+/**
+ * A fresh browser profile (own cookies). `goto` waits until a CRM page has hydrated (the root
+ * layout marks <body data-hydrated>): Svelte's hydration resets inputs, so text typed earlier
+ * would be lost. Pages that are not the CRM's (no SvelteKit body) are taken as loaded.
+ */
+export async function newPage(
+  browser: Browser,
+  baseURL: string,
+  { viewport = { width: 1280, height: 900 }, locale }: { viewport?: { width: number; height: number }; locale?: 'he' | 'en' } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, baseURL });
+  if (locale) await context.addCookies([{ name: 'lang', value: locale, url: baseURL }]);
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   const goto = page.goto.bind(page);
-  page.goto = (url, options) => goto(url, { waitUntil: 'networkidle', ...options });
+  page.goto = async (url, options) => {
+    const response = await goto(url, { waitUntil: 'networkidle', ...options });
+    await page.waitForFunction(HYDRATED);
+    return response;
+  };
   return { context, page };
 }
+
+const HYDRATED = `(() => {
+  const body = document.body;
+  return !body || !body.hasAttribute('data-sveltekit-preload-data') || body.dataset.hydrated === 'true';
+})()`;
 
 /** Signs in through the login form and waits for `landing` (the dashboard, or /businesses for a system_admin). */
 export async function login(page: Page, email: string, landing: RegExp = /\/dashboard$/): Promise<void> {
