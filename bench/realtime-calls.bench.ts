@@ -6,7 +6,9 @@
  * the fake Twilio callers and the fake OpenAI Realtime model. Two phases:
  *  - latency: caller and model both stream real-time 20 ms frames carrying a
  *    unique stamp; added latency = arrival at the far fake - departure from the
- *    near fake, per frame, each direction (both fakes share this clock);
+ *    near fake, per frame, each direction (both fakes share this clock). Run
+ *    twice: calls out of phase with each other (as independent calls are), then
+ *    all in phase (every call's frame in the same millisecond: the worst case);
  *  - pacing: the model bursts a long greeting faster than real time and the
  *    bridge paces it; jitter = |inter-arrival gap - 20 ms| at the callers.
  * Also reported: calls held to the end, memory per call in the service, event
@@ -163,6 +165,8 @@ interface PhaseResult {
   heapPerCallKb: number;
   serviceLoopP99Ms: number;
   harnessLoopP99Ms: number;
+  /** This process's CPU time / wall time while measuring (1 = its whole core: the fakes, not the service, would set the latency). */
+  harnessCpuFraction: number;
   serviceCpuFraction: number;
 }
 
@@ -221,7 +225,14 @@ async function referenceTarget(dir: string, modelUrl: string): Promise<Target> {
   };
 }
 
-async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: number, referenceDir: string | null = null): Promise<PhaseResult> {
+/**
+ * `spread`: each call's 20 ms frames (both directions) fall at its own point of the 20 ms cycle, as
+ * independent calls' do. `aligned`: every call sends in the same millisecond (the worst case: a
+ * burst of N frames each cycle, the last waiting for all the others).
+ */
+type Phasing = 'spread' | 'aligned';
+
+async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: number, phasing: Phasing, referenceDir: string | null = null): Promise<PhaseResult> {
   let collecting = true;
   const sentAt = new Map<string, number>();
   const inbound: number[] = [];
@@ -229,7 +240,7 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
   const outbound: number[] = [];
   const script: Partial<FakeModelScript> =
     kind === 'latency'
-      ? { greetingMs: (seconds + 5) * 1000, deltaBytes: 160, deltaIntervalMs: 20, stampDeltas: true, detectSpeech: false, recordAudio: false }
+      ? { greetingMs: (seconds + 5) * 1000, deltaBytes: 160, deltaIntervalMs: 20, deltaPhaseSpread: phasing === 'spread', stampDeltas: true, detectSpeech: false, recordAudio: false }
       : { greetingMs: seconds * 1000, deltaBytes: 1_234, deltaIntervalMs: 0, stampDeltas: false, detectSpeech: false, recordAudio: false };
   const fake = new OpenAIRealtimeFake(script, {
     onAppend: (payload, at) => {
@@ -263,6 +274,7 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
       authToken: AUTH_TOKEN,
       callSid,
       recordFrames: false,
+      zeroMask: true,
       customParameters: { businessId: BUSINESS_ID, callSid, token: signStreamToken({ businessId: BUSINESS_ID, callSid }, STREAM_SECRET, 300) },
       onFrame: (payload, at) => {
         times.push(at);
@@ -280,9 +292,10 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
     if (i % 20 === 19) await new Promise((resolve) => setTimeout(resolve, 20)); // ramp, not a thundering herd
   }
   // Everybody talks (silence with a per-frame stamp) for the phase.
-  const streams = callers.map((caller, index) => {
+  const streams = callers.map(async (caller, index) => {
     const audio = mulawSilence(seconds * 1000);
     for (let frame = 0; frame * 160 < audio.length; frame += 1) audio.writeUInt32BE(((index << 16) | frame) >>> 0, frame * 160);
+    if (phasing === 'spread') await new Promise((resolve) => setTimeout(resolve, (index * 20) / calls));
     return caller.streamAudio(audio, (payload, at) => sentAt.set(payload, at));
   });
   // Measure the steady state only: skip the first 2 s (connections, greeting burst).
@@ -291,11 +304,13 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
   outbound.length = 0;
   loop.enable();
   service.startMeasuring();
+  const harnessCpuFrom = process.cpuUsage();
   const measureFromMs = performance.now();
   await new Promise((resolve) => setTimeout(resolve, (seconds - 3) * 1000));
   // Stop sampling before the report: it forces a GC in the service, which would show up as latency.
   collecting = false;
   const measureToMs = performance.now();
+  const harnessCpu = process.cpuUsage(harnessCpuFrom);
   const during = await service.report();
   await Promise.all(streams);
   loop.disable();
@@ -337,35 +352,43 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
     serviceLoopP99Ms: during.loopDelayP99Ms,
     serviceCpuFraction: during.cpuFraction,
     harnessLoopP99Ms,
+    harnessCpuFraction: (harnessCpu.user + harnessCpu.system) / 1000 / (measureToMs - measureFromMs),
   };
 }
 
-export async function run(): Promise<{ latency: PhaseResult; pacing: PhaseResult; reference: PhaseResult | null }> {
+export async function run(): Promise<{ latency: PhaseResult; aligned: PhaseResult; pacing: PhaseResult; reference: PhaseResult | null; referenceAligned: PhaseResult | null }> {
   const calls = Number(process.env.CALLS ?? FLOOR_CALLS_PER_CORE);
   const seconds = Math.max(6, Math.min(25, Number(process.env.PHASE_SECONDS ?? 15)));
   const harnessPinned = pin(process.pid, 1);
   console.log(`load average before the run: ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} on ${os.cpus().length} cores (other processes share these cores)`);
   console.log(`realtime bridge bench: ${calls} concurrent calls, ${seconds} s per phase, service pinned to core 0, harness ${harnessPinned ? 'pinned to core 1' : 'not pinned'}`);
   let latency: PhaseResult;
+  let aligned: PhaseResult;
   let pacing: PhaseResult;
   let reference: PhaseResult | null = null;
+  let referenceAligned: PhaseResult | null = null;
   const referenceDir = referenceSampleDir();
   try {
-    latency = await runPhase('latency', calls, seconds);
-    pacing = await runPhase('pacing', calls, Math.min(seconds, 12));
-    if (referenceDir) reference = await runPhase('latency', calls, seconds, referenceDir);
+    latency = await runPhase('latency', calls, seconds, 'spread');
+    aligned = await runPhase('latency', calls, seconds, 'aligned');
+    pacing = await runPhase('pacing', calls, Math.min(seconds, 12), 'spread');
+    if (referenceDir) {
+      reference = await runPhase('latency', calls, seconds, 'spread', referenceDir);
+      referenceAligned = await runPhase('latency', calls, seconds, 'aligned', referenceDir);
+    }
   } finally {
     if (harnessPinned) pin(process.pid, `0-${os.cpus().length - 1}`); // give `npm run bench` its cores back
   }
   const fmt = (s: ReturnType<typeof summary>) => `p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  max ${s.max.toFixed(2)} ms  (n=${s.n})`;
-  console.log(`calls held                       ${latency.held}/${calls} (latency phase), ${pacing.held}/${calls} (pacing phase)`);
+  console.log(`calls held                       ${latency.held}/${calls} (latency phase), ${aligned.held}/${calls} (aligned), ${pacing.held}/${calls} (pacing phase)`);
   console.log(`added latency caller -> model    ${fmt(latency.inbound)}`);
   console.log(`added latency model -> caller    ${fmt(latency.outbound)}`);
+  console.log(`  all calls in phase (worst case) in ${fmt(aligned.inbound)}; out ${fmt(aligned.outbound)}; service ${(aligned.serviceCpuFraction * 100).toFixed(1)} % of a core`);
   console.log(`outbound pacing jitter |gap-20|  ${fmt(pacing.jitter)}`);
   console.log(`outbound lead over playback      min ${pacing.lead.min.toFixed(1)} ms  p1 ${pacing.lead.p1.toFixed(1)} ms  p50 ${pacing.lead.p50.toFixed(1)} ms  max ${pacing.lead.max.toFixed(1)} ms (bound: REALTIME_MAX_AHEAD_MS 200 + one frame; < 0 = underrun)`);
   console.log(`service memory per call          RSS ${latency.memoryPerCallKb.toFixed(1)} KiB, JS heap ${latency.heapPerCallKb.toFixed(1)} KiB (delta / calls, latency phase); pacing phase (greeting queued) RSS ${pacing.memoryPerCallKb.toFixed(1)} KiB, heap ${pacing.heapPerCallKb.toFixed(1)} KiB`);
   console.log(`service CPU                      ${(latency.serviceCpuFraction * 100).toFixed(1)} % of one core for ${calls} calls (latency phase) -> ~${Math.floor(calls / latency.serviceCpuFraction)} calls per fully used core; pacing phase ${(pacing.serviceCpuFraction * 100).toFixed(1)} %`);
-  console.log(`event loop delay p99             service ${latency.serviceLoopP99Ms.toFixed(2)} ms, harness ${latency.harnessLoopP99Ms.toFixed(2)} ms (latency phase)`);
+  console.log(`event loop delay p99             service ${latency.serviceLoopP99Ms.toFixed(2)} ms, harness ${latency.harnessLoopP99Ms.toFixed(2)} ms (latency phase); harness CPU ${(latency.harnessCpuFraction * 100).toFixed(1)} % of its core`);
   const p99 = Math.max(latency.inbound.p99, latency.outbound.p99);
   const ok = latency.held === calls && pacing.held === calls && p99 <= FLOOR_P99_ADDED_MS && calls >= FLOOR_CALLS_PER_CORE;
   console.log(`floor: >= ${FLOOR_CALLS_PER_CORE} calls per core with p99 added latency <= ${FLOOR_P99_ADDED_MS} ms: ${ok ? 'MET' : 'NOT MET'} (p99 ${p99.toFixed(2)} ms over ${calls} calls)`);
@@ -373,12 +396,13 @@ export async function run(): Promise<{ latency: PhaseResult; pacing: PhaseResult
     const oursPerCore = calls / latency.serviceCpuFraction;
     const theirsPerCore = calls / reference.serviceCpuFraction;
     console.log(`reference sample (Twilio's)      held ${reference.held}/${calls}; in ${fmt(reference.inbound)}; out ${fmt(reference.outbound)}`);
+    if (referenceAligned) console.log(`  all calls in phase (worst case) in ${fmt(referenceAligned.inbound)}; out ${fmt(referenceAligned.outbound)}; ${(referenceAligned.serviceCpuFraction * 100).toFixed(1)} % of a core`);
     console.log(`reference sample CPU / memory    ${(reference.serviceCpuFraction * 100).toFixed(1)} % of one core -> ~${Math.floor(theirsPerCore)} calls per core; RSS ${reference.memoryPerCallKb.toFixed(1)} KiB per call`);
     console.log(`calls per core, ProSaaS / sample ${(oursPerCore / theirsPerCore).toFixed(2)} (~${Math.floor(oursPerCore)} vs ~${Math.floor(theirsPerCore)}; the sample does no pacing, marks per delta, no auth, no barge-in accounting)`);
   } else {
     console.log('reference sample: not run (set REFERENCE_SAMPLE_DIR to a checkout of twilio-samples/speech-assistant-openai-realtime-api-node outside this repository, with npm install done)');
   }
-  return { latency, pacing, reference };
+  return { latency, aligned, pacing, reference, referenceAligned };
 }
 
 if (process.env.REALTIME_BENCH_CHILD === '1') {

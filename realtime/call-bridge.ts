@@ -19,6 +19,7 @@ import {
   type OutboundFrame,
 } from './playback';
 import { addUsage, emptyUsage, usageCostUsd, type RealtimePriceTable, type RealtimeUsage } from './pricing';
+import { batchWrites } from './write-batch';
 
 export { TWILIO_MULAW_BYTES_PER_MS, FRAME_MS, FRAME_BYTES };
 
@@ -357,7 +358,9 @@ export class CallBridge {
   }
 
   #sendTwilio(message: Record<string, unknown>): void {
-    if (this.#twilio.readyState === WebSocket.OPEN) this.#twilio.send(JSON.stringify(message));
+    if (this.#twilio.readyState !== WebSocket.OPEN) return;
+    batchWrites(this.#twilio);
+    this.#twilio.send(JSON.stringify(message));
   }
 
   // ---------------------------------------------------------------- model side
@@ -403,7 +406,9 @@ export class CallBridge {
   }
 
   #sendModelRaw(text: string): void {
-    if (this.#model?.readyState === WebSocket.OPEN) this.#model.send(text);
+    if (this.#model?.readyState !== WebSocket.OPEN) return;
+    batchWrites(this.#model);
+    this.#model.send(text);
   }
 
   #onModelMessage(text: string): void {
@@ -701,6 +706,7 @@ export class CallBridge {
 
   #sendFrame(frame: OutboundFrame): void {
     if (this.#twilio.readyState !== WebSocket.OPEN) return;
+    batchWrites(this.#twilio);
     const payload = frame.payload.toString('base64');
     this.#twilio.send(`{"event":"media","streamSid":${JSON.stringify(this.#streamSid)},"media":{"payload":"${payload}"}}`);
     this.#stats.framesOut += 1;

@@ -42,6 +42,12 @@ describe('μ-law codec', () => {
     expect(mulawSilence(20).equals(Buffer.alloc(160, 0xff))).toBe(true);
   });
 
+  it('repeats a 440 Hz tone every 200 samples (the fake model cuts its deltas from one cycle)', () => {
+    const cycle = mulawTone(25, 440, 8_000);
+    expect(cycle).toHaveLength(200);
+    expect(mulawTone(100, 440, 8_000, 37).equals(Buffer.concat([cycle, cycle, cycle, cycle, cycle]).subarray(37, 837))).toBe(true);
+  });
+
   it('measures energy: silence is zero, a tone is loud', () => {
     expect(mulawEnergy(mulawSilence(20))).toBe(0);
     expect(mulawEnergy(mulawTone(20, 300, 6000))).toBeGreaterThan(3000);

@@ -48,8 +48,13 @@ export interface FakeModelScript {
   functionCall: { name: string; arguments: Record<string, unknown> };
   /** Size of each audio delta in bytes: deliberately not a multiple of 160. */
   deltaBytes: number;
-  /** 0 = deltas as fast as the socket takes them (like the real service); > 0 = one delta per interval. */
+  /** 0 = deltas as fast as the socket takes them (like the real service); > 0 = one delta per interval, without drift. */
   deltaIntervalMs: number;
+  /**
+   * With an interval: the first delta waits a random part of one interval, so concurrent sessions
+   * stream out of phase as independent calls do (load tests), instead of in lockstep.
+   */
+  deltaPhaseSpread: boolean;
   /** Mean absolute amplitude above which caller audio counts as speech. */
   speechThreshold: number;
   /** Overwrite the first 4 bytes of every delta with a counter (unique payloads for latency matching). */
@@ -78,6 +83,7 @@ export const DEFAULT_FAKE_SCRIPT: FakeModelScript = {
   functionCall: { name: 'book_appointment', arguments: { slotStart: '2026-11-24T15:00', name: 'דנה', phone: '0501234567' } },
   deltaBytes: 1_234,
   deltaIntervalMs: 0,
+  deltaPhaseSpread: false,
   speechThreshold: 500,
   stampDeltas: false,
   requireApiKey: null,
@@ -99,6 +105,15 @@ interface FakeItem {
   audioBytes: number;
 }
 
+/** A 440 Hz tone at 8 kHz repeats every 200 samples (11 periods): deltas are cut from one cycle. */
+const TONE_CYCLE = mulawTone(25, 440, 8_000);
+
+function toneChunk(size: number, phaseSamples: number): Buffer {
+  const chunk = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i += 1) chunk[i] = TONE_CYCLE[(phaseSamples + i) % TONE_CYCLE.length]!;
+  return chunk;
+}
+
 interface ActiveResponse {
   id: string;
   metadata: object | null;
@@ -108,6 +123,9 @@ interface ActiveResponse {
   immediate: NodeJS.Immediate | null;
   remainingBytes: number;
   sentBytes: number;
+  /** Clock of the interval schedule: delta n is due at firstDeltaMs + n × interval (moved on when late). */
+  firstDeltaMs: number;
+  deltasSent: number;
 }
 
 export interface FakeSessionRecord {
@@ -423,8 +441,11 @@ class FakeSession {
       transcript = quoted;
       ms = replyAudioMs(quoted);
     }
-    this.#active = { id, itemId, transcript, metadata, timer: null, immediate: null, remainingBytes: ms * 8, sentBytes: 0 };
-    this.#streamNext();
+    const interval = this.#script.deltaIntervalMs;
+    const offsetMs = interval > 0 && this.#script.deltaPhaseSpread ? Math.random() * interval : 0;
+    this.#active = { id, itemId, transcript, metadata, timer: null, immediate: null, remainingBytes: ms * 8, sentBytes: 0, firstDeltaMs: performance.now() + offsetMs, deltasSent: 0 };
+    if (offsetMs > 0) this.#active.timer = setTimeout(() => this.#streamNext(), offsetMs);
+    else this.#streamNext();
   }
 
   #streamNext(): void {
@@ -434,7 +455,7 @@ class FakeSession {
     active.immediate = null;
     if (active.remainingBytes <= 0) return this.#finishResponse('completed');
     const size = Math.min(this.#script.deltaBytes, active.remainingBytes);
-    const chunk = mulawTone(size / 8, 440, 8_000, this.#tonePhase);
+    const chunk = toneChunk(size, this.#tonePhase);
     this.#tonePhase += size;
     if (this.#script.stampDeltas && chunk.length >= 4) {
       this.#stamp += 1;
@@ -447,8 +468,16 @@ class FakeSession {
     const delta = chunk.toString('base64');
     this.#hooks.onDelta?.(delta, performance.now());
     this.#send({ type: 'response.output_audio.delta', response_id: active.id, item_id: active.itemId, output_index: 0, content_index: 0, delta });
+    active.deltasSent += 1;
     if (this.#script.deltaIntervalMs > 0) {
-      active.timer = setTimeout(() => this.#streamNext(), this.#script.deltaIntervalMs);
+      // Never faster than real time: a late delta moves the schedule instead of being caught up with a burst.
+      const now = performance.now();
+      let dueMs = active.firstDeltaMs + active.deltasSent * this.#script.deltaIntervalMs;
+      if (dueMs < now) {
+        active.firstDeltaMs += now - dueMs;
+        dueMs = now;
+      }
+      active.timer = setTimeout(() => this.#streamNext(), dueMs - now);
     } else {
       active.immediate = setImmediate(() => this.#streamNext());
     }

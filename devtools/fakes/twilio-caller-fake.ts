@@ -35,7 +35,16 @@ export interface CallerFakeOptions {
   onFrame?: (payloadBase64: string, atMs: number) => void;
   /** Keep received frames in `frames` (default true; off for load tests). */
   recordFrames?: boolean;
+  /**
+   * Mask frames with an all-zero key (RFC 6455 allows any key; ws then skips the masking pass).
+   * Load tests only: it makes the caller cheaper than the service it measures.
+   */
+  zeroMask?: boolean;
 }
+
+const zeroMask = (mask: Buffer): void => {
+  mask.fill(0);
+};
 
 export interface ReceivedFrame {
   payload: Buffer;
@@ -79,7 +88,7 @@ export class TwilioCallerFake {
     const headers: Record<string, string> = {};
     if (options.signatureOverride !== undefined) headers['X-Twilio-Signature'] = options.signatureOverride;
     else if (options.authToken) headers['X-Twilio-Signature'] = getExpectedTwilioSignature(options.authToken, options.signedUrl ?? options.connectUrl, {});
-    const socket = new WebSocket(options.connectUrl, { headers, perMessageDeflate: false });
+    const socket = new WebSocket(options.connectUrl, { headers, perMessageDeflate: false, ...(options.zeroMask ? { generateMask: zeroMask } : {}) });
     return new Promise((resolve, reject) => {
       socket.once('unexpected-response', (_req, res) => {
         reject(new UpgradeRefusedError(res.statusCode ?? 0));
