@@ -5,18 +5,13 @@ import { startApi, createApp, parseInput } from '../../api';
 import { startRealtime } from '../../realtime';
 import { startWorker } from '../../workers';
 import { Lead } from '../../data';
-import { loadConfig, type AppConfig } from '../../platform/config';
+import type { AppConfig } from '../../platform/config';
 import { systemProbe } from '../../workflows';
 import { workflowIds } from '../../temporal-config';
-import { createBusiness, openAppDatabase, testEnv, testLogger } from '../support/infra';
+import { createBusiness, openAppDatabase, testLogger, testServiceConfig } from '../support/infra';
 
 function testConfig(overrides: Record<string, string> = {}): AppConfig {
-  return loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: testEnv('TEST_DATABASE_URL'),
-    TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
-    TEMPORAL_NAMESPACE: testEnv('TEST_TEMPORAL_NAMESPACE'),
+  return testServiceConfig({
     TEMPORAL_TASK_QUEUE: `services-test-${process.pid}`,
     API_PORT: '0',
     REALTIME_PORT: '0',

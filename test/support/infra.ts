@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { Database } from '../../data';
+import { loadConfig, type AppConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 
 export function testEnv(name: 'TEST_DATABASE_URL' | 'TEST_DATABASE_ADMIN_URL' | 'TEST_DATABASE_SERVER_ADMIN_URL' | 'TEST_TEMPORAL_ADDRESS' | 'TEST_TEMPORAL_NAMESPACE'): string {
@@ -9,6 +10,18 @@ export function testEnv(name: 'TEST_DATABASE_URL' | 'TEST_DATABASE_ADMIN_URL' | 
 }
 
 export const testLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+/** A service's config against the test PostgreSQL and Temporal; `overrides` sets the rest. */
+export function testServiceConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: testEnv('TEST_DATABASE_URL'),
+    TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
+    TEMPORAL_NAMESPACE: testEnv('TEST_TEMPORAL_NAMESPACE'),
+    ...overrides,
+  });
+}
 
 export function openAppDatabase(poolMax = 5): Database {
   return new Database({ url: testEnv('TEST_DATABASE_URL'), logger: testLogger, poolMax });

@@ -2,9 +2,9 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { Business, type Database } from '../../data';
-import { loadConfig, type AppConfig } from '../../platform/config';
+import type { AppConfig } from '../../platform/config';
 import { LogMessageProvider, type WhatsappSender } from '../../platform/messaging';
-import { testEnv, testLogger } from './infra';
+import { testEnv, testLogger, testServiceConfig } from './infra';
 import { workflowBundle } from './temporal';
 
 export interface ConversationWorker {
@@ -70,12 +70,7 @@ export function openAroundTheClock(db: Database, businessId: string, timezone = 
 
 /** The whatsapp service's config against the test PostgreSQL and Temporal, its conversations on `taskQueue`. */
 export function whatsappServiceConfig(taskQueue: string, overrides: Record<string, string> = {}): AppConfig {
-  return loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: testEnv('TEST_DATABASE_URL'),
-    TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
-    TEMPORAL_NAMESPACE: testEnv('TEST_TEMPORAL_NAMESPACE'),
+  return testServiceConfig({
     TEMPORAL_TASK_QUEUE: taskQueue,
     WHATSAPP_PORT: '0',
     // A lease long enough that a loaded machine's stalls never let it lapse mid-test (a lapse
