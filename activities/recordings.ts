@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import { Business, Call } from '../data';
 import { recordingKey, type RecordingStorage } from '../platform/recordings/storage';
 import { TwilioRequestRefusedError, type RecordingFormat, type TwilioVoiceRest } from '../platform/twilio-voice-rest';
@@ -77,15 +77,23 @@ export function createRecordingActivities({ db, logger, recordings, twilioVoice 
     /** Businesses that hold at least one recording older than their retention at `now` (system-wide by nature). */
     async findBusinessesWithExpiredRecordings(input: { now: string; defaultRetentionDays?: number; businessIds?: string[] }): Promise<string[]> {
       const now = Date.parse(input.now);
-      return db.withSystemScope('recording cleanup: which businesses hold expired recordings', async () => {
-        const businesses = await Business.findAll({ attributes: ['id', 'recordingRetentionDays'], ...(input.businessIds ? { where: { id: input.businessIds } } : {}) });
-        const due: string[] = [];
-        for (const business of businesses) {
-          const cutoff = new Date(now - retentionDays(business, input.defaultRetentionDays) * DAY_MS);
-          const expired = await Call.count({ where: { businessId: business.id, recordingPath: { [Op.ne]: null }, recordingDeletedAt: null, createdAt: { [Op.lte]: cutoff } } });
-          if (expired > 0) due.push(business.id);
-        }
-        return due;
+      if (input.businessIds && input.businessIds.length === 0) return [];
+      // One query for every business, each against its own retention (not one count per business).
+      return db.withSystemScope('recording cleanup: which businesses hold expired recordings', async (transaction) => {
+        const rows = await db.sequelize.query<{ id: string }>(
+          `SELECT b.id FROM businesses b
+           WHERE ${input.businessIds ? 'b.id IN (:businessIds) AND ' : ''}EXISTS (
+             SELECT 1 FROM calls c
+             WHERE c.business_id = b.id AND c.recording_path IS NOT NULL AND c.recording_deleted_at IS NULL
+               AND c.created_at <= :now::timestamptz - make_interval(days => COALESCE(b.recording_retention_days, :defaultDays)))
+           ORDER BY b.id`,
+          {
+            replacements: { now: new Date(now).toISOString(), defaultDays: input.defaultRetentionDays ?? FALLBACK_RETENTION_DAYS, businessIds: input.businessIds ?? [] },
+            type: QueryTypes.SELECT,
+            transaction,
+          },
+        );
+        return rows.map((row) => row.id);
       });
     },
 
