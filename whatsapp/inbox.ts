@@ -65,6 +65,7 @@ export class InboundDelivery {
   async sweep(): Promise<{ claimed: number; delivered: number }> {
     const { db, retryBaseMs, retryMaxMs } = this.#options;
     const only = this.#options.onlyBusinessIds;
+    if (only && only.length === 0) return { claimed: 0, delivered: 0 };
     const claimed = await db.withSystemScope(
       'whatsapp inbox: claim undelivered inbound messages',
       (transaction) =>
@@ -77,7 +78,7 @@ export class InboundDelivery {
             WHERE c.id = m.conversation_id
               AND m.id IN (SELECT id FROM messages
                             WHERE direction = 'inbound' AND delivered_at IS NULL AND next_delivery_at <= now()
-                              AND (:everyBusiness OR business_id = ANY(ARRAY[:businessIds]::uuid[]))
+                              ${only ? 'AND business_id IN (:businessIds)' : ''}
                             ORDER BY next_delivery_at LIMIT :batch FOR UPDATE SKIP LOCKED)
           RETURNING m.id, m.business_id, m.conversation_id, c.contact_e164, m.body, m.created_at, m.delivery_attempts`,
           {
@@ -85,9 +86,7 @@ export class InboundDelivery {
               batch: this.#options.batchSize ?? 100,
               baseSeconds: retryBaseMs / 1000,
               maxSeconds: retryMaxMs / 1000,
-              everyBusiness: !only,
-              // A placeholder id keeps the array literal valid when every business is swept.
-              businessIds: only?.length ? [...only] : ['00000000-0000-0000-0000-000000000000'],
+              businessIds: only ? [...only] : [],
             },
             type: QueryTypes.SELECT,
             transaction,
