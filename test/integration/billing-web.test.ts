@@ -6,7 +6,7 @@ import { Business, Lead, type Database } from '../../data';
 import { ChromiumPdfRenderer } from '../../platform/pdf/renderer';
 import { workflowIds } from '../../temporal-config';
 import { dealQuery } from '../../workflows';
-import { CHROMIUM as CHROMIUM_PATH, hasChromium, launchBrowser, newPage as newBrowserPage } from '../support/browser';
+import { CHROMIUM as CHROMIUM_PATH, hasChromium, launchBrowser, newPage as newBrowserPage, submitForm } from '../support/browser';
 import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support/accounts';
 import { RecordingMessages } from '../support/billing-deal';
 import { openAppDatabase, testEnv } from '../support/infra';
@@ -175,10 +175,7 @@ withChromium('billing in the browser', () => {
     await owner.locator('#dealerType').selectOption('company');
     await owner.locator('#taxId').fill('51-555555-5');
     await owner.locator('#billingAddress').fill('הרצל 10, תל אביב');
-    const [saved] = await Promise.all([
-      owner.waitForResponse((response) => response.request().method() === 'POST' && response.url().includes('/settings/tax-identity')),
-      owner.getByRole('button', { name: 'שמירת פרטי המס' }).click(),
-    ]);
+    const saved = await submitForm(owner, 'form:has(#taxId)', 'שמירת פרטי המס');
     expect(saved.status()).toBe(200);
     await owner.getByText('פרטי המס נשמרו.').waitFor();
     expect(await owner.locator('#taxId').inputValue()).toBe('515555555');

@@ -6,7 +6,7 @@ import { ApiKey, AuditLog, Business, Lead, LeadStatus, Notification, Task, User,
 import { createDefaultLeadStatuses } from '../../data/default-lead-statuses';
 import { createPasswordToken } from '../../api/auth/password-tokens';
 import { createSystemAdmin, createTestBusiness, type TestBusiness, type TestUser } from '../support/accounts';
-import { hasChromium, launchBrowser, login, newPage, screenshot, seriousAxeViolations } from '../support/browser';
+import { hasChromium, launchBrowser, login, newPage, screenshot, seriousAxeViolations, submitForm } from '../support/browser';
 import { openAppDatabase, testEnv } from '../support/infra';
 import { startWebDevServer, type WebServer } from '../support/web-server';
 
@@ -54,17 +54,6 @@ withChromium('CRM administration in a browser', () => {
     expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
   }
 
-  /**
-   * Clicks a form's button and waits for its POST's answer: a section's "saved" message may still
-   * show from the previous submit, so the answer (sent after the change committed) is what to wait for.
-   */
-  async function submit(page: Page, form: string, button: string | RegExp): Promise<void> {
-    const action = (await page.locator(form).getAttribute('action')) ?? '';
-    await Promise.all([
-      page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith(action)),
-      page.locator(form).getByRole('button', { name: button }).click(),
-    ]);
-  }
 
   /** Waits for the "saved" message of one settings section (each section shows its own). */
   async function savedIn(page: Page, headingId: string): Promise<void> {
@@ -82,20 +71,20 @@ withChromium('CRM administration in a browser', () => {
 
       // Business profile
       await page.locator('#business-name').fill('מרפאת הבדיקות');
-      await submit(page, 'form[action="?/profile"]', 'שמירה');
+      await submitForm(page, 'form[action="?/profile"]', 'שמירה');
       await savedIn(page, 'profile-heading');
       expect((await business()).name).toBe('מרפאת הבדיקות');
 
       // Call recording: switched on with 7 days' retention, then back to the platform default (empty); both audited
       await page.locator('#business-recording').check();
       await page.locator('#business-retention').fill('7');
-      await submit(page, 'form[action="?/profile"]', 'שמירה');
+      await submitForm(page, 'form[action="?/profile"]', 'שמירה');
       await savedIn(page, 'profile-heading');
       expect(await business()).toMatchObject({ recordingEnabled: true, recordingRetentionDays: 7 });
       await page.goto('/settings');
       expect(await page.locator('#business-recording').isChecked()).toBe(true);
       await page.locator('#business-retention').fill('');
-      await submit(page, 'form[action="?/profile"]', 'שמירה');
+      await submitForm(page, 'form[action="?/profile"]', 'שמירה');
       await savedIn(page, 'profile-heading');
       expect(await business()).toMatchObject({ recordingEnabled: true, recordingRetentionDays: null });
       const recordingAudit = await db.withSystemScope('test reads audit', () => AuditLog.findAll({ where: { businessId: biz.id, action: 'settings.change', targetType: 'business' }, order: [['createdAt', 'ASC']] }));
@@ -112,7 +101,7 @@ withChromium('CRM administration in a browser', () => {
       await page.locator('#breakEnd-0').fill('13:00');
       await page.locator('#open-0').check();
       await page.locator('#open-5').uncheck();
-      await submit(page, 'form[action="?/hours"]', 'שמירת השעות');
+      await submitForm(page, 'form[action="?/hours"]', 'שמירת השעות');
       await savedIn(page, 'hours-heading');
       const hours = (await business()).weeklyHours;
       expect(hours['0']).toEqual([{ start: '09:00', end: '12:00' }, { start: '13:00', end: '18:00' }]);
@@ -124,14 +113,14 @@ withChromium('CRM administration in a browser', () => {
       await page.locator('#end-1').fill('16:00');
       await page.locator('#breakStart-1').fill('17:00');
       await page.locator('#breakEnd-1').fill('17:30');
-      await submit(page, 'form[action="?/hours"]', 'שמירת השעות');
+      await submitForm(page, 'form[action="?/hours"]', 'שמירת השעות');
       await page.getByTestId('hours-1').getByText('שעות לא תקינות').waitFor();
       expect((await business()).weeklyHours['1']).toEqual(hours['1']);
       await screenshot(page, '21-settings-hours-error');
 
       // Closed dates: add one, then remove it
       await page.locator('#closed-date').fill('2031-01-01');
-      await submit(page, 'form[action="?/addClosedDate"]', 'הוספת יום סגור');
+      await submitForm(page, 'form[action="?/addClosedDate"]', 'הוספת יום סגור');
       await page.getByRole('button', { name: 'הסרת היום הסגור 2031-01-01' }).waitFor();
       expect((await business()).bookingRules.closedDates).toEqual(['2031-01-01']);
       await page.getByRole('button', { name: 'הסרת היום הסגור 2031-01-01' }).click();
@@ -140,14 +129,14 @@ withChromium('CRM administration in a browser', () => {
 
       // Booking rules: a window of 0 days is refused; then valid rules are stored
       await page.locator('#rule-bookingWindowDays').fill('0');
-      await submit(page, 'form[action="?/rules"]', 'שמירה');
+      await submitForm(page, 'form[action="?/rules"]', 'שמירה');
       await page.getByText('מספר שלם בין 1 ל-365.').waitFor();
       await page.locator('#rule-slotLengthMinutes').fill('45');
       await page.locator('#rule-slotIntervalMinutes').fill('15');
       await page.locator('#rule-minimumNoticeMinutes').fill('120');
       await page.locator('#rule-bookingWindowDays').fill('60');
       await page.locator('#rule-maxBookingsPerDay').fill('8');
-      await submit(page, 'form[action="?/rules"]', 'שמירה');
+      await submitForm(page, 'form[action="?/rules"]', 'שמירה');
       await savedIn(page, 'rules-heading');
       expect((await business()).bookingRules).toMatchObject({ slotLengthMinutes: 45, slotIntervalMinutes: 15, minimumNoticeMinutes: 120, bookingWindowDays: 60, maxBookingsPerDay: 8 });
 
@@ -155,7 +144,7 @@ withChromium('CRM administration in a browser', () => {
       await page.locator('#reminder-0').fill('48');
       await page.locator('#reminder-1').fill('3');
       await page.locator('#reminder-2').fill('');
-      await submit(page, 'form[action="?/reminders"]', 'שמירה');
+      await submitForm(page, 'form[action="?/reminders"]', 'שמירה');
       await savedIn(page, 'reminders-heading');
       expect((await business()).reminderOffsetsMinutes).toEqual([2880, 180]);
       await screenshot(page, '20-settings');
@@ -165,7 +154,7 @@ withChromium('CRM administration in a browser', () => {
       await expectAccessible(page);
       await page.locator('#new-labelHe').fill('מעקב');
       await page.locator('#new-labelEn').fill('Follow up');
-      await submit(page, 'form[action="?/add"]', 'הוספת סטטוס');
+      await submitForm(page, 'form[action="?/add"]', 'הוספת סטטוס');
       const row = page.locator('[data-testid=status-row][data-key=follow_up]');
       await row.waitFor();
       expect(await page.locator('[data-testid=status-row]').last().getAttribute('data-key')).toBe('follow_up');
@@ -191,7 +180,7 @@ withChromium('CRM administration in a browser', () => {
       await page.goto('/settings/api-keys');
       await expectAccessible(page);
       await page.locator('#key-name').fill('Zapier');
-      await submit(page, 'form[action="?/create"]', 'יצירת מפתח');
+      await submitForm(page, 'form[action="?/create"]', 'יצירת מפתח');
       const shown = (await page.getByTestId('new-api-key').locator('code').textContent()) ?? '';
       expect(shown).toMatch(/^psk_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
       await screenshot(page, '23-settings-api-keys');
@@ -217,7 +206,7 @@ withChromium('CRM administration in a browser', () => {
       }
       await page.goto('/settings');
       await page.locator('#rule-slotLengthMinutes').fill('1');
-      await submit(page, 'form[action="?/rules"]', 'Save');
+      await submitForm(page, 'form[action="?/rules"]', 'Save');
       await page.getByText('A whole number from 5 to 480.').first().waitFor();
       await page.getByRole('button', { name: 'עברית' }).click();
       await page.waitForFunction("document.documentElement.lang === 'he'");
@@ -238,14 +227,14 @@ withChromium('CRM administration in a browser', () => {
       // Invalid email: the field says so, the typed name stays
       await page.locator('#invite-fullName').fill('נועה ברק');
       await page.locator('#invite-email').fill('not-an-email');
-      await submit(page, 'form[action="?/invite"]', 'הזמנה');
+      await submitForm(page, 'form[action="?/invite"]', 'הזמנה');
       await page.getByText('כתובת הדוא"ל אינה תקינה.').waitFor();
       expect(await page.locator('#invite-fullName').inputValue()).toBe('נועה ברק');
 
       const email = `noa-${Date.now()}@test.prosaas`;
       await page.locator('#invite-email').fill(email);
       await page.locator('input[name=invite][value=temporary_password]').check();
-      await submit(page, 'form[action="?/invite"]', 'הזמנה');
+      await submitForm(page, 'form[action="?/invite"]', 'הזמנה');
       await page.getByTestId('invited').locator('code').waitFor();
       const row = page.locator(`[data-testid=user-row][data-email="${email}"]`);
       await row.waitFor();
@@ -306,14 +295,14 @@ withChromium('CRM administration in a browser', () => {
       await expectAccessible(page);
       await page.getByText('משימה חדשה').click();
       await page.locator('#task-title').fill('');
-      await submit(page, 'form[action="?/create"]', 'הוספת משימה');
+      await submitForm(page, 'form[action="?/create"]', 'הוספת משימה');
       await page.getByText('יש להזין כותרת (עד 200 תווים).').waitFor();
 
       const due = DateTime.now().setZone('Asia/Jerusalem').plus({ days: 1 }).set({ hour: 10, minute: 30, second: 0, millisecond: 0 });
       await page.locator('#task-title').fill('להתקשר לדנה');
       await page.locator('#task-due').fill(due.toFormat("yyyy-LL-dd'T'HH:mm"));
       await page.locator('#task-assignee').selectOption(biz.users.agent.id);
-      await submit(page, 'form[action="?/create"]', 'הוספת משימה');
+      await submitForm(page, 'form[action="?/create"]', 'הוספת משימה');
       const card = page.getByTestId('tasks-open').getByTestId('task-card').filter({ hasText: 'להתקשר לדנה' });
       await card.waitFor();
       expect(await card.textContent()).toContain('agent of Admin clinic');
@@ -531,7 +520,7 @@ withChromium('CRM administration in a browser', () => {
       await page.locator('#owner-fullName').fill('בעלת העסק');
       await page.locator('#owner-email').fill(ownerEmail);
       await page.locator('input[name=invite][value=temporary_password]').check();
-      await submit(page, 'form[action="?/create"]', 'יצירת העסק');
+      await submitForm(page, 'form[action="?/create"]', 'יצירת העסק');
       await page.getByTestId('business-created').locator('code').waitFor();
       await page.locator(`[data-testid=business-row][data-name="${name}"]`).waitFor();
       await screenshot(page, '27-businesses');

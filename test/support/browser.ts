@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { TEST_PASSWORD } from './accounts';
 
 /** Debian's Chromium driven by playwright-core, for the CRM's browser tests. */
@@ -52,6 +52,19 @@ export async function login(page: Page, email: string, landing: RegExp = /\/dash
   await page.locator('#email').fill(email);
   await page.locator('#password').fill(TEST_PASSWORD);
   await Promise.all([page.waitForURL(landing), page.locator('form button[type=submit]').last().click()]);
+}
+
+/**
+ * Clicks a form's button and waits for its POST's answer: a "saved" message may still show from
+ * the previous submit, so the answer (sent after the change committed) is what to wait for.
+ */
+export async function submitForm(page: Page, form: string, button: string | RegExp): Promise<Response> {
+  const action = (await page.locator(form).getAttribute('action')) ?? '';
+  const [response] = await Promise.all([
+    page.waitForResponse((candidate) => candidate.request().method() === 'POST' && candidate.url().endsWith(action)),
+    page.locator(form).getByRole('button', { name: button }).click(),
+  ]);
+  return response;
 }
 
 /** A full-page screenshot named after the page and the language it is shown in. */
