@@ -3,7 +3,8 @@ import type WebSocket from 'ws';
 import { testLogger } from '../test/support/infra';
 import { defaultProfile } from './assistant-profile';
 import { StaticAssistantTools } from './assistant-tools';
-import { CallBridge, parseTwilioStart } from './call-bridge';
+import { CallBridge } from './call-bridge';
+import { parseTwilioStart } from './media-stream-messages';
 import { RecordingCallEvents } from './call-events';
 import { DEFAULT_REALTIME_PRICES } from './pricing';
 

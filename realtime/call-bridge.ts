@@ -20,6 +20,8 @@ import {
 } from './playback';
 import { addUsage, emptyUsage, usageCostUsd, type RealtimePriceTable, type RealtimeUsage } from './pricing';
 import { batchWrites } from './write-batch';
+import { DEFAULT_BRIDGE_TIMING, validateTiming, type CallBridgeTiming } from './bridge-timing';
+import { BASE64, base64Bytes, json, parseTwilioStart, str, type TwilioStart } from './media-stream-messages';
 
 export { TWILIO_MULAW_BYTES_PER_MS, FRAME_MS, FRAME_BYTES };
 
@@ -28,41 +30,8 @@ const START_TIMEOUT_MS = 10_000;
 const MODEL_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** After the assistant's goodbye has played, wait this long before hanging up. */
 const END_CALL_TAIL_MS = 300;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** response.metadata key of an FAQ fast-path answer (response.created echoes it). */
 const FAQ_METADATA_KEY = 'prosaas_faq';
-
-export interface CallBridgeTiming {
-  /** Assistant audio sent to Twilio ahead of real-time playback. */
-  maxAheadMs: number;
-  /** Hard cap of the outbound queue, in ms of audio. */
-  outboundQueueMaxMs: number;
-  /** Stop pulling from the queue while the Twilio socket has more unsent bytes than this. */
-  twilioMaxBufferedBytes: number;
-  /** Caller audio kept while the model socket opens. */
-  inboundBufferMaxMs: number;
-  bargeInGraceMs: number;
-  markIntervalMs: number;
-  dtmfIdleMs: number;
-}
-
-export const DEFAULT_BRIDGE_TIMING: Readonly<CallBridgeTiming> = Object.freeze({
-  maxAheadMs: 200,
-  outboundQueueMaxMs: 60_000,
-  twilioMaxBufferedBytes: 64 * 1024,
-  inboundBufferMaxMs: 5_000,
-  bargeInGraceMs: 350,
-  markIntervalMs: 100,
-  dtmfIdleMs: 3_000,
-});
-
-/** The fields of Twilio's `start` message the bridge relies on. */
-export interface TwilioStart {
-  streamSid: string;
-  callSid: string;
-  accountSid: string | null;
-  customParameters: Record<string, string>;
-}
 
 export type StartAuthorization = { ok: true; businessId: string } | { ok: false; reason: string };
 
@@ -95,54 +64,7 @@ interface PlaybackItem {
 
 type Phase = 'awaiting_start' | 'connecting' | 'live' | 'ended';
 
-function validateTiming(timing: CallBridgeTiming): void {
-  const ranges: Record<keyof CallBridgeTiming, [number, number]> = {
-    maxAheadMs: [FRAME_MS, 5_000],
-    outboundQueueMaxMs: [FRAME_MS, 600_000],
-    twilioMaxBufferedBytes: [FRAME_BYTES, 64 * 1024 * 1024],
-    inboundBufferMaxMs: [0, 60_000],
-    bargeInGraceMs: [0, 10_000],
-    markIntervalMs: [FRAME_MS, 10_000],
-    dtmfIdleMs: [1, 60_000],
-  };
-  for (const [key, [min, max]] of Object.entries(ranges) as Array<[keyof CallBridgeTiming, [number, number]]>) {
-    const value = timing[key];
-    if (!Number.isFinite(value) || value < min || value > max) throw new RangeError(`${key} must be between ${min} and ${max}, got ${value}`);
-  }
-}
 
-function json(value: unknown): Record<string, unknown> | null {
-  try {
-    const parsed: unknown = JSON.parse(value as string);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-function str(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
-function base64Bytes(payload: string): number {
-  const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
-  return (payload.length / 4) * 3 - padding;
-}
-
-/** Total parser for Twilio's `start` payload. */
-export function parseTwilioStart(message: Record<string, unknown>): TwilioStart | null {
-  const start = message.start as Record<string, unknown> | undefined;
-  if (!start || typeof start !== 'object') return null;
-  const streamSid = str(start.streamSid) ?? str(message.streamSid);
-  const callSid = str(start.callSid);
-  if (!streamSid || !callSid) return null;
-  const customParameters: Record<string, string> = {};
-  const raw = start.customParameters;
-  if (raw && typeof raw === 'object') {
-    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) if (typeof value === 'string') customParameters[key] = value;
-  }
-  return { streamSid, callSid, accountSid: str(start.accountSid), customParameters };
-}
 
 /**
  * One phone call: Twilio Media Streams on one side, one OpenAI Realtime (GA)
