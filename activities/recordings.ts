@@ -76,7 +76,6 @@ export function createRecordingActivities({ db, logger, recordings, twilioVoice 
 
     /** Businesses that hold at least one recording older than their retention at `now` (system-wide by nature). */
     async findBusinessesWithExpiredRecordings(input: { now: string; defaultRetentionDays?: number; businessIds?: string[] }): Promise<string[]> {
-      const now = Date.parse(input.now);
       if (input.businessIds && input.businessIds.length === 0) return [];
       // One query for every business, each against its own retention (not one count per business).
       return db.withSystemScope('recording cleanup: which businesses hold expired recordings', async (transaction) => {
@@ -88,7 +87,7 @@ export function createRecordingActivities({ db, logger, recordings, twilioVoice 
                AND c.created_at <= :now::timestamptz - make_interval(days => COALESCE(b.recording_retention_days, :defaultDays)))
            ORDER BY b.id`,
           {
-            replacements: { now: new Date(now).toISOString(), defaultDays: input.defaultRetentionDays ?? FALLBACK_RETENTION_DAYS, businessIds: input.businessIds ?? [] },
+            replacements: { now: new Date(input.now).toISOString(), defaultDays: input.defaultRetentionDays ?? FALLBACK_RETENTION_DAYS, businessIds: input.businessIds ?? [] },
             type: QueryTypes.SELECT,
             transaction,
           },

@@ -64,8 +64,6 @@ interface PlaybackItem {
 
 type Phase = 'awaiting_start' | 'connecting' | 'live' | 'ended';
 
-
-
 /**
  * One phone call: Twilio Media Streams on one side, one OpenAI Realtime (GA)
  * WebSocket on the other. All per-stream state lives here in private fields.

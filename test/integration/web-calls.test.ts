@@ -5,8 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { AssistantInstruction, AssistantSettings, AuditLog, Call, FaqEntry, type Database } from '../../data';
 import { LogMessageProvider } from '../../platform/messaging';
 import { LocalRecordingStorage } from '../../platform/recordings/storage';
-import { hasChromium, launchBrowser, newPage as newBrowserPage } from '../support/browser';
-import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support/accounts';
+import { hasChromium, launchBrowser, login, newPage as newBrowserPage } from '../support/browser';
+import { createTestBusiness, type TestBusiness } from '../support/accounts';
 import { openAppDatabase, testEnv, testLogger } from '../support/infra';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 import { startWebDevServer, type WebServer } from '../support/web-server';
@@ -80,10 +80,7 @@ withChromium('CRM calls and AI settings pages', () => {
 
   async function signedIn(email: string): Promise<Page> {
     const { page } = await newBrowserPage(browser, web.baseUrl);
-    await page.goto('/login');
-    await page.locator('#email').fill(email);
-    await page.locator('#password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForURL(/\/dashboard$/), page.locator('form button[type=submit]').last().click()]);
+    await login(page, email);
     return page;
   }
 

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { Conversation, WhatsappConnection, type Database } from '../../data';
 import { storeInbound } from '../../whatsapp/message-store';
-import { hasChromium, launchBrowser, newPage as newBrowserPage } from '../support/browser';
-import { createTestBusiness, TEST_PASSWORD, type TestBusiness } from '../support/accounts';
+import { hasChromium, launchBrowser, login, newPage as newBrowserPage } from '../support/browser';
+import { createTestBusiness, type TestBusiness } from '../support/accounts';
 import { openAppDatabase, testEnv } from '../support/infra';
 import { waitFor } from '../support/wait';
 import { startConversationWorker, type ConversationWorker } from '../support/whatsapp';
@@ -41,17 +41,10 @@ withChromium('CRM WhatsApp page', () => {
     await db?.close();
   });
 
-  async function login(page: Page): Promise<void> {
-    await page.goto('/login', { waitUntil: 'networkidle' });
-    await page.locator('#email').fill(biz.users.owner.email);
-    await page.locator('#password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForURL(/\/dashboard$/), page.locator('form button[type=submit]').last().click()]);
-  }
-
   it('connects, shows the QR as it arrives, lists conversations with unread counts, and takes one over', async () => {
     const { context, page } = await newBrowserPage(browser, web.baseUrl);
     try {
-      await login(page);
+      await login(page, biz.users.owner.email);
       // An open EventSource keeps the network busy: wait for load, not network idle.
       await page.goto('/whatsapp', { waitUntil: 'load' });
       await expect(page.locator('h1').textContent()).resolves.toBe('וואטסאפ');
