@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { REALTIME_NODE_FLAGS } from '../../realtime/node-flags';
 
 export interface ServiceSpec {
   name: string;
@@ -19,7 +20,7 @@ export function applicationServices(ports: { api: number; realtime: number; web:
   return [
     { name: 'api', command: process.execPath, args: [...TSX, 'api/main.ts'], healthPort: ports.api },
     { name: 'worker', command: process.execPath, args: [...TSX, 'workers/main.ts'], healthPort: ports.worker },
-    { name: 'realtime', command: process.execPath, args: [...TSX, 'realtime/main.ts'], healthPort: ports.realtime },
+    { name: 'realtime', command: process.execPath, args: [...REALTIME_NODE_FLAGS, ...TSX, 'realtime/main.ts'], healthPort: ports.realtime },
     { name: 'whatsapp', command: process.execPath, args: [...TSX, 'whatsapp/main.ts'], healthPort: ports.whatsapp },
     {
       name: 'web',

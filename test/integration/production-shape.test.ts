@@ -23,6 +23,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { REALTIME_NODE_FLAGS } from '../../realtime/node-flags';
+import { applicationServices } from '../../scripts/lib/services';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const readRepoFile = (relative: string): string => fs.readFileSync(path.join(ROOT, relative), 'utf8');
@@ -715,6 +717,14 @@ describe('Dockerfiles', () => {
     }
     const targets = builtServices.map((built) => built.target);
     expect(new Set(targets).size).toBe(targets.length);
+  });
+
+  it('start the realtime service with the V8 flags it is benchmarked with', () => {
+    const built = builtServices.find((b) => b.service === 'realtime')!;
+    const { stages } = parseDockerfile(fs.readFileSync(built.dockerfile, 'utf8'));
+    const command = JSON.parse(lastInstruction(stageChain(stages, built.target!), 'CMD')!.args) as string[];
+    expect(command).toEqual(['node', ...REALTIME_NODE_FLAGS, 'dist/realtime/main.js']);
+    expect(applicationServices({ api: 1, realtime: 2, web: 3, worker: 4, whatsapp: 5 }).find((spec) => spec.name === 'realtime')!.args.slice(0, REALTIME_NODE_FLAGS.length)).toEqual([...REALTIME_NODE_FLAGS]);
   });
 
   it('run every service as a non-root user', () => {
