@@ -20,22 +20,22 @@
  * and the ratio of calls per fully used core is printed (bench/reference-sample.ts).
  *
  *   npx tsx bench/realtime-calls.bench.ts            (CALLS=200 PHASE_SECONDS=15)
+ *   LATENCY_ONLY=1             only the out-of-phase latency phase, one line (for comparing changes)
  *   BENCH_CPU_PROF=/tmp/prof   write a CPU profile of the service process
  *   BENCH_NODE_FLAGS="--trace-gc"   extra node flags for the service process
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { OpenAIRealtimeFake, type FakeModelScript } from '../devtools/fakes/openai-realtime-fake';
-import { TwilioCallerFake } from '../devtools/fakes/twilio-caller-fake';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { signStreamToken } from '../platform/stream-token';
 import { startRealtime } from '../realtime';
+import { REALTIME_NODE_FLAGS } from '../realtime/node-flags';
 import { defaultProfile } from '../realtime/assistant-profile';
 import { StaticAssistantTools } from '../realtime/assistant-tools';
 import type { CallEvents } from '../realtime/call-events';
-import { mulawSilence } from '../realtime/mulaw';
+import { LoadHarness, LoadModel, type LoadSamples } from './realtime-load';
 import { processSample, referenceSampleDir, spawnReferenceSample } from './reference-sample';
 
 const AUTH_TOKEN = 'bench-twilio-auth-token';
@@ -43,6 +43,7 @@ const STREAM_SECRET = 'bench-stream-secret';
 const BUSINESS_ID = '00000000-0000-4000-8000-00000000b0b0';
 const FLOOR_CALLS_PER_CORE = 200;
 const FLOOR_P99_ADDED_MS = 5;
+const FRAME_MS = 20;
 
 interface ChildReport {
   type: 'report';
@@ -52,6 +53,8 @@ interface ChildReport {
   loopDelayP99Ms: number;
   /** Service CPU time / wall time since the measurement started (1 = one full core). */
   cpuFraction: number;
+  /** The part of cpuFraction spent in the kernel (system calls: the sockets). */
+  systemFraction: number;
 }
 
 const silentEvents: CallEvents = { onDtmf: () => undefined, onTranscript: () => undefined, onToolCall: () => undefined, onUsage: () => undefined, onEnd: () => undefined };
@@ -89,10 +92,12 @@ async function child(): Promise<void> {
     if (message.type === 'report') {
       const loopDelayP99Ms = loop.percentile(99) / 1e6;
       const cpu = process.cpuUsage(cpuFrom);
-      const cpuFraction = (cpu.user + cpu.system) / 1000 / (performance.now() - wallFrom);
+      const wallMs = performance.now() - wallFrom;
+      const cpuFraction = (cpu.user + cpu.system) / 1000 / wallMs;
+      const systemFraction = cpu.system / 1000 / wallMs;
       global.gc?.();
       const memory = process.memoryUsage();
-      const report: ChildReport = { type: 'report', rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, activeCalls: realtime.activeCalls(), loopDelayP99Ms, cpuFraction };
+      const report: ChildReport = { type: 'report', rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, activeCalls: realtime.activeCalls(), loopDelayP99Ms, cpuFraction, systemFraction };
       process.send!(report);
     }
     if (message.type === 'exit') void realtime.close().then(() => process.exit(0));
@@ -123,28 +128,33 @@ function request<T>(proc: ChildProcess, type: string, reply: string): Promise<T>
   });
 }
 
-function pin(pid: number, cores: number | string): boolean {
+function canPin(): boolean {
   try {
-    execFileSync('taskset', ['-pc', String(cores), String(pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
 
-async function spawnService(modelUrl: string, publicUrl: string): Promise<{ proc: ChildProcess; port: number; pinned: boolean }> {
-  const useTaskset = (() => {
-    try {
-      execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  const nodeArgs = ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', __filename];
-  const proc = useTaskset
-    ? spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, REALTIME_BENCH_CHILD: '1', BENCH_MODEL_URL: modelUrl, BENCH_PUBLIC_URL: publicUrl } })
-    : spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, REALTIME_BENCH_CHILD: '1', BENCH_MODEL_URL: modelUrl, BENCH_PUBLIC_URL: publicUrl } });
+/**
+ * V8 flags of every process of the bench (service, harness, reference sample): the service's
+ * production flags (realtime/node-flags.ts), plus BENCH_NODE_FLAGS (e.g. "--trace-gc").
+ */
+function nodeFlags(): string[] {
+  return [...REALTIME_NODE_FLAGS, ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [])];
+}
+
+/** `node <flags> --import tsx <args>`, on `core` when given (every thread it will start inherits it). */
+function nodeProcess(core: string | null, args: string[], env: Record<string, string>, stdout: 'inherit' | 'ignore', extraFlags: string[] = []): ChildProcess {
+  const nodeArgs = [...nodeFlags(), ...extraFlags, '--import', 'tsx', ...args];
+  const options = { stdio: ['ignore', stdout, 'inherit', 'ipc'] as ['ignore', 'inherit' | 'ignore', 'inherit', 'ipc'], env: { ...process.env, ...env } };
+  return core ? spawn('taskset', ['-c', core, process.execPath, ...nodeArgs], options) : spawn(process.execPath, nodeArgs, options);
+}
+
+async function spawnService(modelUrl: string, publicUrl: string): Promise<{ proc: ChildProcess; port: number }> {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const proc = nodeProcess(canPin() ? '0' : null, [__filename], { REALTIME_BENCH_CHILD: '1', REALTIME_BENCH_HARNESS: '0', BENCH_MODEL_URL: modelUrl, BENCH_PUBLIC_URL: publicUrl }, 'inherit', ['--expose-gc', ...profile]);
   const ready = await new Promise<{ port: number }>((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`realtime bench child exited with ${code}`)));
@@ -152,7 +162,7 @@ async function spawnService(modelUrl: string, publicUrl: string): Promise<{ proc
       if (message.type === 'ready') resolve({ port: message.port! });
     });
   });
-  return { proc, port: ready.port, pinned: useTaskset };
+  return { proc, port: ready.port };
 }
 
 interface PhaseResult {
@@ -168,6 +178,7 @@ interface PhaseResult {
   /** This process's CPU time / wall time while measuring (1 = its whole core: the fakes, not the service, would set the latency). */
   harnessCpuFraction: number;
   serviceCpuFraction: number;
+  serviceSystemFraction: number;
 }
 
 /** The process under load: ours (reports over IPC) or the reference sample (measured from /proc). */
@@ -197,15 +208,7 @@ async function prosaasTarget(modelUrl: string, publicUrl: string): Promise<Targe
 }
 
 async function referenceTarget(dir: string, modelUrl: string): Promise<Target> {
-  const pinnable = (() => {
-    try {
-      execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  const { proc, port } = await spawnReferenceSample(dir, modelUrl, pinnable);
+  const { proc, port } = await spawnReferenceSample(dir, modelUrl, canPin(), nodeFlags());
   let from = { cpuMs: 0, wallMs: performance.now() };
   return {
     proc,
@@ -213,7 +216,7 @@ async function referenceTarget(dir: string, modelUrl: string): Promise<Target> {
     report: () => {
       const sample = processSample(proc.pid!);
       const cpuFraction = (sample.cpuMs - from.cpuMs) / (performance.now() - from.wallMs);
-      return Promise.resolve({ type: 'report', rssBytes: sample.rssBytes, heapUsedBytes: NaN, activeCalls: NaN, loopDelayP99Ms: NaN, cpuFraction });
+      return Promise.resolve({ type: 'report', rssBytes: sample.rssBytes, heapUsedBytes: NaN, activeCalls: NaN, loopDelayP99Ms: NaN, cpuFraction, systemFraction: NaN });
     },
     startMeasuring: () => {
       from = { cpuMs: processSample(proc.pid!).cpuMs, wallMs: performance.now() };
@@ -233,115 +236,77 @@ async function referenceTarget(dir: string, modelUrl: string): Promise<Target> {
 type Phasing = 'spread' | 'aligned';
 
 async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: number, phasing: Phasing, referenceDir: string | null = null): Promise<PhaseResult> {
-  let collecting = true;
-  const sentAt = new Map<string, number>();
-  const inbound: number[] = [];
-  const deltaAt = new Map<string, number>();
-  const outbound: number[] = [];
-  const script: Partial<FakeModelScript> =
-    kind === 'latency'
-      ? { greetingMs: (seconds + 5) * 1000, deltaBytes: 160, deltaIntervalMs: 20, deltaPhaseSpread: phasing === 'spread', stampDeltas: true, detectSpeech: false, recordAudio: false }
-      : { greetingMs: seconds * 1000, deltaBytes: 1_234, deltaIntervalMs: 0, stampDeltas: false, detectSpeech: false, recordAudio: false };
-  const fake = new OpenAIRealtimeFake(script, {
-    onAppend: (payload, at) => {
-      const sent = sentAt.get(payload);
-      if (sent !== undefined) {
-        if (collecting) inbound.push(at - sent);
-        sentAt.delete(payload);
-      }
-    },
-    onDelta: kind === 'latency' ? (payload, at) => deltaAt.set(payload, at) : undefined,
-  });
-  const modelUrl = await fake.start();
+  const samples: LoadSamples = { inbound: [], outbound: [], collecting: false };
+  const model = new LoadModel(kind === 'latency' ? { kind: 'realtime', spread: phasing === 'spread' } : { kind: 'burst', greetingBytes: seconds * 8_000, deltaBytes: 1_234 }, samples);
+  const modelUrl = await model.start();
   const publicUrl = 'wss://bench.prosaas.test/media-stream';
   const service = referenceDir ? await referenceTarget(referenceDir, modelUrl) : await prosaasTarget(modelUrl, publicUrl);
   const baseline = await service.report();
   const connectUrl = `ws://127.0.0.1:${service.port}/media-stream`;
-  const callers: TwilioCallerFake[] = [];
-  const frameTimes: number[][] = [];
-  const frameBytes: number[][] = [];
+  const harness = new LoadHarness(model, samples);
   const loop = monitorEventLoopDelay({ resolution: 1 });
 
-  for (let i = 0; i < calls; i += 1) {
-    const callSid = `CA${String(i).padStart(32, '0')}`;
-    const times: number[] = [];
-    const sizes: number[] = [];
-    frameTimes.push(times);
-    frameBytes.push(sizes);
-    const caller = await TwilioCallerFake.connect({
+  for (let index = 0; index < calls; index += 1) {
+    const callSid = `CA${String(index).padStart(32, '0')}`;
+    const caller = await harness.connect({
+      index,
       connectUrl,
       signedUrl: publicUrl,
       authToken: AUTH_TOKEN,
       callSid,
-      recordFrames: false,
-      zeroMask: true,
+      recordArrivals: kind === 'pacing',
       customParameters: { businessId: BUSINESS_ID, callSid, token: signStreamToken({ businessId: BUSINESS_ID, callSid }, STREAM_SECRET, 300) },
-      onFrame: (payload, at) => {
-        times.push(at);
-        sizes.push((payload.length * 3) / 4 - (payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0));
-        if (kind !== 'latency') return;
-        const sent = deltaAt.get(payload);
-        if (sent !== undefined) {
-          if (collecting) outbound.push(at - sent);
-          deltaAt.delete(payload);
-        }
-      },
     });
     caller.start();
-    callers.push(caller);
-    if (i % 20 === 19) await new Promise((resolve) => setTimeout(resolve, 20)); // ramp, not a thundering herd
+    if (index % 20 === 19) await new Promise((resolve) => setTimeout(resolve, 20)); // ramp, not a thundering herd
   }
-  // Everybody talks (silence with a per-frame stamp) for the phase.
-  const streams = callers.map(async (caller, index) => {
-    const audio = mulawSilence(seconds * 1000);
-    for (let frame = 0; frame * 160 < audio.length; frame += 1) audio.writeUInt32BE(((index << 16) | frame) >>> 0, frame * 160);
-    if (phasing === 'spread') await new Promise((resolve) => setTimeout(resolve, (index * 20) / calls));
-    return caller.streamAudio(audio, (payload, at) => sentAt.set(payload, at));
-  });
+  // Everybody talks (stamped silence) for the phase: out of phase, or every call in the same millisecond.
+  const cycleStart = performance.now() + FRAME_MS;
+  harness.callers.forEach((caller, index) => caller.talk(cycleStart + (phasing === 'spread' ? (index * FRAME_MS) / calls : 0)));
+  harness.run();
   // Measure the steady state only: skip the first 2 s (connections, greeting burst).
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  inbound.length = 0;
-  outbound.length = 0;
+  samples.collecting = true;
   loop.enable();
   service.startMeasuring();
   const harnessCpuFrom = process.cpuUsage();
   const measureFromMs = performance.now();
   await new Promise((resolve) => setTimeout(resolve, (seconds - 3) * 1000));
   // Stop sampling before the report: it forces a GC in the service, which would show up as latency.
-  collecting = false;
+  samples.collecting = false;
   const measureToMs = performance.now();
   const harnessCpu = process.cpuUsage(harnessCpuFrom);
   const during = await service.report();
-  await Promise.all(streams);
   loop.disable();
   const harnessLoopP99Ms = loop.percentile(99) / 1e6;
 
   const jitter: number[] = [];
   const lead: number[] = [];
-  frameTimes.forEach((times, call) => {
-    const sizes = frameBytes[call]!;
+  for (const caller of harness.callers) {
+    const times = caller.arrivals;
     let playedMs = 0;
     for (let i = 0; i < times.length; i += 1) {
-      playedMs += sizes[i]! / 8;
+      playedMs += caller.arrivalBytes[i]! / 8;
       const t = times[i]!;
       if (t < measureFromMs || t > measureToMs) continue;
       // How far ahead of real-time playback this frame arrived (Twilio's buffer): > 0 means no underrun.
       lead.push(playedMs - (t - times[0]!));
-      if (i > 0 && times[i - 1]! >= measureFromMs) jitter.push(Math.abs(t - times[i - 1]! - 20));
+      if (i > 0 && times[i - 1]! >= measureFromMs) jitter.push(Math.abs(t - times[i - 1]! - FRAME_MS));
     }
-  });
-  const held = callers.filter((c) => c.socket.readyState === 1).length;
-  for (const caller of callers) caller.stop();
+  }
+  const held = harness.callers.filter((c) => c.socket.readyState === 1).length;
+  harness.halt();
+  for (const caller of harness.callers) caller.stop();
   // Ours closes the stream on `stop`; the reference sample leaves it open, so hang up after a moment.
-  await Promise.race([Promise.all(callers.map((c) => c.closed)), new Promise((resolve) => setTimeout(resolve, 3_000))]);
-  for (const caller of callers) caller.close();
-  await Promise.all(callers.map((c) => c.closed));
+  await Promise.race([Promise.all(harness.callers.map((c) => c.closed)), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+  for (const caller of harness.callers) caller.socket.close(1000);
+  await Promise.all(harness.callers.map((c) => c.closed));
   await service.stop();
-  await fake.close();
+  await model.close();
   return {
     held,
-    inbound: summary(inbound),
-    outbound: summary(outbound),
+    inbound: summary(samples.inbound),
+    outbound: summary(samples.outbound),
     jitter: summary(kind === 'pacing' ? jitter : []),
     lead: (() => {
       const sorted = Array.from(Float64Array.from(kind === 'pacing' ? lead : []).sort());
@@ -351,34 +316,30 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
     heapPerCallKb: (during.heapUsedBytes - baseline.heapUsedBytes) / calls / 1024,
     serviceLoopP99Ms: during.loopDelayP99Ms,
     serviceCpuFraction: during.cpuFraction,
+    serviceSystemFraction: during.systemFraction,
     harnessLoopP99Ms,
     harnessCpuFraction: (harnessCpu.user + harnessCpu.system) / 1000 / (measureToMs - measureFromMs),
   };
 }
 
-export async function run(): Promise<{ latency: PhaseResult; aligned: PhaseResult; pacing: PhaseResult; reference: PhaseResult | null; referenceAligned: PhaseResult | null }> {
+/** The harness process: every phase against the service (and the reference sample), then the report. */
+async function measure(): Promise<void> {
   const calls = Number(process.env.CALLS ?? FLOOR_CALLS_PER_CORE);
   const seconds = Math.max(6, Math.min(25, Number(process.env.PHASE_SECONDS ?? 15)));
-  const harnessPinned = pin(process.pid, 1);
+  const harnessPinned = process.env.REALTIME_BENCH_PINNED === '1';
   console.log(`load average before the run: ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} on ${os.cpus().length} cores (other processes share these cores)`);
   console.log(`realtime bridge bench: ${calls} concurrent calls, ${seconds} s per phase, service pinned to core 0, harness ${harnessPinned ? 'pinned to core 1' : 'not pinned'}`);
-  let latency: PhaseResult;
-  let aligned: PhaseResult;
-  let pacing: PhaseResult;
-  let reference: PhaseResult | null = null;
-  let referenceAligned: PhaseResult | null = null;
   const referenceDir = referenceSampleDir();
-  try {
-    latency = await runPhase('latency', calls, seconds, 'spread');
-    aligned = await runPhase('latency', calls, seconds, 'aligned');
-    pacing = await runPhase('pacing', calls, Math.min(seconds, 12), 'spread');
-    if (referenceDir) {
-      reference = await runPhase('latency', calls, seconds, 'spread', referenceDir);
-      referenceAligned = await runPhase('latency', calls, seconds, 'aligned', referenceDir);
-    }
-  } finally {
-    if (harnessPinned) pin(process.pid, `0-${os.cpus().length - 1}`); // give `npm run bench` its cores back
+  const latency = await runPhase('latency', calls, seconds, 'spread');
+  if (process.env.LATENCY_ONLY === '1') {
+    const p99 = Math.max(latency.inbound.p99, latency.outbound.p99);
+    console.log(`out of phase only: held ${latency.held}/${calls}; in p50 ${latency.inbound.p50.toFixed(2)} p99 ${latency.inbound.p99.toFixed(2)} max ${latency.inbound.max.toFixed(1)} ms; out p50 ${latency.outbound.p50.toFixed(2)} p99 ${latency.outbound.p99.toFixed(2)} max ${latency.outbound.max.toFixed(1)} ms; service ${(latency.serviceCpuFraction * 100).toFixed(1)} % (kernel ${(latency.serviceSystemFraction * 100).toFixed(1)} %), harness ${(latency.harnessCpuFraction * 100).toFixed(1)} % of a core; p99 ${p99.toFixed(2)} ms`);
+    return;
   }
+  const aligned = await runPhase('latency', calls, seconds, 'aligned');
+  const pacing = await runPhase('pacing', calls, Math.min(seconds, 12), 'spread');
+  const reference = referenceDir ? await runPhase('latency', calls, seconds, 'spread', referenceDir) : null;
+  const referenceAligned = referenceDir ? await runPhase('latency', calls, seconds, 'aligned', referenceDir) : null;
   const fmt = (s: ReturnType<typeof summary>) => `p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  max ${s.max.toFixed(2)} ms  (n=${s.n})`;
   console.log(`calls held                       ${latency.held}/${calls} (latency phase), ${aligned.held}/${calls} (aligned), ${pacing.held}/${calls} (pacing phase)`);
   console.log(`added latency caller -> model    ${fmt(latency.inbound)}`);
@@ -387,7 +348,7 @@ export async function run(): Promise<{ latency: PhaseResult; aligned: PhaseResul
   console.log(`outbound pacing jitter |gap-20|  ${fmt(pacing.jitter)}`);
   console.log(`outbound lead over playback      min ${pacing.lead.min.toFixed(1)} ms  p1 ${pacing.lead.p1.toFixed(1)} ms  p50 ${pacing.lead.p50.toFixed(1)} ms  max ${pacing.lead.max.toFixed(1)} ms (bound: REALTIME_MAX_AHEAD_MS 200 + one frame; < 0 = underrun)`);
   console.log(`service memory per call          RSS ${latency.memoryPerCallKb.toFixed(1)} KiB, JS heap ${latency.heapPerCallKb.toFixed(1)} KiB (delta / calls, latency phase); pacing phase (greeting queued) RSS ${pacing.memoryPerCallKb.toFixed(1)} KiB, heap ${pacing.heapPerCallKb.toFixed(1)} KiB`);
-  console.log(`service CPU                      ${(latency.serviceCpuFraction * 100).toFixed(1)} % of one core for ${calls} calls (latency phase) -> ~${Math.floor(calls / latency.serviceCpuFraction)} calls per fully used core; pacing phase ${(pacing.serviceCpuFraction * 100).toFixed(1)} %`);
+  console.log(`service CPU                      ${(latency.serviceCpuFraction * 100).toFixed(1)} % of one core (${(latency.serviceSystemFraction * 100).toFixed(1)} % in the kernel) for ${calls} calls (latency phase) -> ~${Math.floor(calls / latency.serviceCpuFraction)} calls per fully used core; pacing phase ${(pacing.serviceCpuFraction * 100).toFixed(1)} %`);
   console.log(`event loop delay p99             service ${latency.serviceLoopP99Ms.toFixed(2)} ms, harness ${latency.harnessLoopP99Ms.toFixed(2)} ms (latency phase); harness CPU ${(latency.harnessCpuFraction * 100).toFixed(1)} % of its core`);
   const p99 = Math.max(latency.inbound.p99, latency.outbound.p99);
   const ok = latency.held === calls && pacing.held === calls && p99 <= FLOOR_P99_ADDED_MS && calls >= FLOOR_CALLS_PER_CORE;
@@ -402,7 +363,20 @@ export async function run(): Promise<{ latency: PhaseResult; aligned: PhaseResul
   } else {
     console.log('reference sample: not run (set REFERENCE_SAMPLE_DIR to a checkout of twilio-samples/speech-assistant-openai-realtime-api-node outside this repository, with npm install done)');
   }
-  return { latency, aligned, pacing, reference, referenceAligned };
+}
+
+/**
+ * Starts the harness as a process of its own on core 1 (all its threads: the GC's helpers of a
+ * process pinned by pid alone would run on the service's core) and waits for its report.
+ */
+export async function run(): Promise<void> {
+  const cores = canPin() ? '1' : null;
+  const harness = nodeProcess(cores, [__filename], { REALTIME_BENCH_HARNESS: '1', REALTIME_BENCH_PINNED: cores ? '1' : '0' }, 'inherit');
+  const code = await new Promise<number | null>((resolve, reject) => {
+    harness.once('error', reject);
+    harness.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`the realtime bench harness exited with ${code}`);
 }
 
 if (process.env.REALTIME_BENCH_CHILD === '1') {
@@ -410,6 +384,14 @@ if (process.env.REALTIME_BENCH_CHILD === '1') {
     console.error(error);
     process.exit(1);
   });
+} else if (process.env.REALTIME_BENCH_HARNESS === '1') {
+  measure().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 } else if (require.main === module) {
   run().then(
     () => process.exit(0),

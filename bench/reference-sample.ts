@@ -36,13 +36,13 @@ function patchedEntry(dir: string, modelUrl: string): string {
   return entry;
 }
 
-export async function spawnReferenceSample(dir: string, modelUrl: string, pinToCore: boolean): Promise<{ proc: ChildProcess; port: number }> {
+export async function spawnReferenceSample(dir: string, modelUrl: string, pinToCore: boolean, nodeFlags: readonly string[]): Promise<{ proc: ChildProcess; port: number }> {
   const entry = patchedEntry(dir, modelUrl);
   const port = await freePort();
   const env = { ...process.env, PORT: String(port), OPENAI_API_KEY: 'sk-bench' };
   const proc = pinToCore
-    ? spawn('taskset', ['-c', '0', process.execPath, entry], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] })
-    : spawn(process.execPath, [entry], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    ? spawn('taskset', ['-c', '0', process.execPath, ...nodeFlags, entry], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] })
+    : spawn(process.execPath, [...nodeFlags, entry], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`the reference sample exited with ${proc.exitCode}`);
