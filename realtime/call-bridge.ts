@@ -21,7 +21,7 @@ import {
 import { addUsage, emptyUsage, usageCostUsd, type RealtimePriceTable, type RealtimeUsage } from './pricing';
 import { batchWrites } from './write-batch';
 import { DEFAULT_BRIDGE_TIMING, validateTiming, type CallBridgeTiming } from './bridge-timing';
-import { BASE64, base64Bytes, json, parseTwilioStart, str, type TwilioStart } from './media-stream-messages';
+import { BASE64, audioDelta, base64Bytes, json, parseTwilioStart, str, twilioMediaPayload, type AudioDelta, type TwilioStart } from './media-stream-messages';
 
 export { TWILIO_MULAW_BYTES_PER_MS, FRAME_MS, FRAME_BYTES };
 
@@ -85,6 +85,8 @@ export class CallBridge {
   #phase: Phase = 'awaiting_start';
   #endReason: string | null = null;
   #streamSid: string | null = null;
+  /** The start of every outbound `media` message of this stream, up to its payload. */
+  #mediaPrefix = '';
   #callSid: string | null = null;
   #businessId: string | null = null;
   #startTimer: NodeJS.Timeout | null = null;
@@ -155,7 +157,7 @@ export class CallBridge {
     this.#queue = new OutboundQueue(Math.max(FRAME_BYTES, Math.round(timing.outboundQueueMaxMs * TWILIO_MULAW_BYTES_PER_MS)));
     this.#dtmf = new DtmfAggregator(timing.dtmfIdleMs, (digits, reason) => this.#onDtmfEntry(digits, reason));
     this.#twilio.on('message', (data: RawData, isBinary: boolean) => {
-      if (!isBinary) this.#onTwilioMessage(data.toString());
+      if (!isBinary) this.#onTwilioData(data);
     });
     this.#twilio.on('close', () => this.#end('twilio_closed'));
     this.#twilio.on('error', (error) => {
@@ -182,6 +184,12 @@ export class CallBridge {
   }
 
   // ---------------------------------------------------------------- Twilio side
+
+  #onTwilioData(data: RawData): void {
+    const payload = Buffer.isBuffer(data) ? twilioMediaPayload(data) : null;
+    if (payload !== null) this.#onTwilioMediaPayload(payload);
+    else this.#onTwilioMessage(data.toString());
+  }
 
   #onTwilioMessage(text: string): void {
     const message = json(text);
@@ -215,6 +223,7 @@ export class CallBridge {
     const authorization = this.#options.authorizeStart(start);
     if (!authorization.ok) return this.#refuse(authorization.reason, start.callSid);
     this.#streamSid = start.streamSid;
+    this.#mediaPrefix = `{"event":"media","streamSid":${JSON.stringify(start.streamSid)},"media":{"payload":"`;
     this.#callSid = start.callSid;
     this.#businessId = authorization.businessId;
     this.#phase = 'connecting';
@@ -234,9 +243,14 @@ export class CallBridge {
   }
 
   #onTwilioMedia(media: Record<string, unknown> | undefined): void {
-    if (this.#phase !== 'live' && this.#phase !== 'connecting') return;
     const payload = media?.payload;
     if (typeof payload !== 'string' || payload.length === 0 || payload.length % 4 !== 0 || !BASE64.test(payload)) return;
+    this.#onTwilioMediaPayload(payload);
+  }
+
+  /** Caller audio (checked base64) goes to the model untouched, or waits while its socket opens. */
+  #onTwilioMediaPayload(payload: string): void {
+    if (this.#phase !== 'live' && this.#phase !== 'connecting') return;
     this.#stats.framesIn += 1;
     const bytes = base64Bytes(payload);
     this.#bytesIn += bytes;
@@ -295,7 +309,10 @@ export class CallBridge {
       this.#configureSession();
     });
     model.on('message', (data: RawData, isBinary: boolean) => {
-      if (!isBinary) this.#onModelMessage(data.toString());
+      if (isBinary || this.#phase === 'ended') return;
+      const delta = Buffer.isBuffer(data) ? audioDelta(data) : null;
+      if (delta) this.#onAudioDelta(delta);
+      else this.#onModelMessage(data.toString());
     });
     model.on('error', (error) => {
       this.#logger.error({ err: error, callSid: this.#callSid }, 'model socket error');
@@ -336,9 +353,11 @@ export class CallBridge {
     const event = json(text);
     if (!event) return;
     switch (event.type) {
-      case 'response.output_audio.delta':
-        this.#onAudioDelta(event);
+      case 'response.output_audio.delta': {
+        const itemId = str(event.item_id);
+        if (itemId && typeof event.delta === 'string') this.#onAudioDelta({ responseId: str(event.response_id), itemId, delta: event.delta });
         break;
+      }
       case 'response.output_audio.done':
         this.#onAudioDone(event);
         break;
@@ -536,12 +555,9 @@ export class CallBridge {
 
   // ---------------------------------------------------------------- outbound audio
 
-  #onAudioDelta(event: Record<string, unknown>): void {
-    const responseId = str(event.response_id);
+  #onAudioDelta({ responseId, itemId, delta }: AudioDelta): void {
     if (responseId && this.#discardedResponseIds.has(responseId)) return;
-    const itemId = str(event.item_id);
-    const delta = event.delta;
-    if (!itemId || typeof delta !== 'string' || delta.length === 0) return;
+    if (delta.length === 0) return;
     if (!this.#assembler || this.#assembler.itemId !== itemId || this.#assembler.generation !== this.#generation) {
       this.#finishItem();
       this.#assembler = new FrameAssembler(this.#generation, itemId);
@@ -628,7 +644,7 @@ export class CallBridge {
     if (this.#twilio.readyState !== WebSocket.OPEN) return;
     batchWrites(this.#twilio);
     const payload = frame.payload.toString('base64');
-    this.#twilio.send(`{"event":"media","streamSid":${JSON.stringify(this.#streamSid)},"media":{"payload":"${payload}"}}`);
+    this.#twilio.send(`${this.#mediaPrefix}${payload}"}}`);
     this.#stats.framesOut += 1;
     this.#bytesOut += frame.payload.length;
     this.#playheadEndMs += bytesToMs(frame.payload.length);
