@@ -73,4 +73,38 @@ describe('WorkflowCallEvents', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(sent.length).toBe(afterEnd);
   });
+
+  it('sends usage at most once per interval with the latest totals, and the last at the end', async () => {
+    const { client, sent } = fakeClient(() => Promise.resolve());
+    const sink = new WorkflowCallEvents({ client, taskQueue: 'q', logger, heartbeatTimeoutMs: 60_000, usageIntervalMs: 300 });
+    const call = { ...identity, callSid: 'CA3' };
+    const usage = (responses: number) => ({ ...call, usage: { ...emptyUsage(), responses, audioOutputTokens: responses * 10 }, costUsd: responses / 100, audioInSeconds: responses, audioOutSeconds: responses });
+    const usageSent = () => sent.filter((s) => s.signal === 'usage').map((s) => s.arg.outputTokens);
+    sink.onUsage(usage(1)); // the first goes at once
+    sink.onUsage(usage(2));
+    sink.onUsage(usage(3)); // held back: only the latest goes, once the interval is over
+    await sink.flush();
+    expect(usageSent()).toEqual([10]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sink.flush();
+    expect(usageSent()).toEqual([10, 30]);
+    sink.onUsage(usage(4)); // within the interval again: held, then superseded by the end's totals
+    sink.onEnd({ ...call, reason: 'twilio_stop', stats: { framesIn: 0, framesOut: 0, inboundDroppedBeforeModel: 0, outboundDroppedFrames: 0, marksSent: 0, marksConfirmed: 0, staleMarksIgnored: 0, bargeIns: 0, truncations: 0 }, usage: usage(5) });
+    await sink.flush();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(usageSent()).toEqual([10, 30, 50]);
+    expect(sent.at(-1)!.signal).toBe('end');
+
+    // Without totals on the end, the held-back usage goes out before it.
+    const other = { ...identity, callSid: 'CA4' };
+    sink.onUsage({ ...usage(1), callSid: 'CA4' });
+    sink.onUsage({ ...usage(2), callSid: 'CA4' });
+    sink.onEnd({ ...other, reason: 'x', stats: { framesIn: 0, framesOut: 0, inboundDroppedBeforeModel: 0, outboundDroppedFrames: 0, marksSent: 0, marksConfirmed: 0, staleMarksIgnored: 0, bargeIns: 0, truncations: 0 }, usage: null });
+    await sink.flush();
+    expect(sent.filter((s) => s.workflowId === 'call/b1/CA4').map((s) => [s.signal, s.arg.outputTokens])).toEqual([
+      ['usage', 10],
+      ['usage', 20],
+      ['end', undefined],
+    ]);
+  });
 });

@@ -14,7 +14,15 @@ export interface WorkflowCallEventsOptions {
   leadFollowUpAfterMs?: number;
   /** Another sink that also gets every event (the log). */
   also?: CallEvents;
+  /**
+   * Usage totals go out at most this often per call (the latest totals; the end sends the last).
+   * They come with every response.done, right when a tool call starts its own workflow work, and
+   * each signal is a workflow task on the same workers. Default 5 s.
+   */
+  usageIntervalMs?: number;
 }
+
+const DEFAULT_USAGE_INTERVAL_MS = 5_000;
 
 interface CallState {
   session: CallSessionInput;
@@ -22,6 +30,9 @@ interface CallState {
   /** Signals of one call go out one after another, so the workflow sees them in the order they happened. */
   chain: Promise<void>;
   heartbeat: NodeJS.Timeout;
+  usageSentAt: number;
+  pendingUsage: UsageEvent | null;
+  usageTimer: NodeJS.Timeout | null;
 }
 
 /** Longest tool output kept in the workflow's history. */
@@ -65,19 +76,36 @@ export class WorkflowCallEvents implements CallEvents {
 
   onUsage(event: UsageEvent): void {
     this.#options.also?.onUsage(event);
-    this.#send(event, usageSignal, (base) => ({ ...base, ...usageTotals(event) }));
+    if (!event.businessId || !event.callSid) return;
+    const state = this.#state(event);
+    state.pendingUsage = event;
+    if (state.usageTimer) return;
+    const waitMs = state.usageSentAt + (this.#options.usageIntervalMs ?? DEFAULT_USAGE_INTERVAL_MS) - Date.now();
+    if (waitMs <= 0) return this.#sendUsage(state);
+    state.usageTimer = setTimeout(() => this.#sendUsage(state), waitMs);
+    state.usageTimer.unref();
+  }
+
+  #sendUsage(state: CallState): void {
+    state.usageTimer = null;
+    const usage = state.pendingUsage;
+    state.pendingUsage = null;
+    if (!usage) return;
+    state.usageSentAt = Date.now();
+    this.#send(usage, usageSignal, (base) => ({ ...base, ...usageTotals(usage) }));
   }
 
   onEnd(event: CallEndEvent): void {
     this.#options.also?.onEnd(event);
-    if (event.usage) {
-      const usage = event.usage;
-      this.#send(event, usageSignal, (base) => ({ ...base, ...usageTotals(usage) }));
-    }
-    this.#send(event, endSignal, (base) => ({ ...base, reason: event.reason }));
     const key = callKey(event);
     const state = this.#calls.get(key);
+    if (state?.usageTimer) clearTimeout(state.usageTimer);
+    const usage = event.usage ?? state?.pendingUsage ?? null;
+    if (usage) this.#send(event, usageSignal, (base) => ({ ...base, ...usageTotals(usage) }));
+    this.#send(event, endSignal, (base) => ({ ...base, reason: event.reason }));
     if (!state) return;
+    state.usageTimer = null;
+    state.pendingUsage = null;
     clearInterval(state.heartbeat);
     void state.chain.then(() => {
       if (this.#calls.get(key) === state) this.#calls.delete(key);
@@ -94,9 +122,15 @@ export class WorkflowCallEvents implements CallEvents {
     }
   }
 
-  /** Stops the heartbeats (shutdown); queued signals still go out. */
+  /** Stops the heartbeats (shutdown); queued signals, and usage held back, still go out. */
   close(): void {
-    for (const state of this.#calls.values()) clearInterval(state.heartbeat);
+    for (const state of this.#calls.values()) {
+      clearInterval(state.heartbeat);
+      if (state.usageTimer) {
+        clearTimeout(state.usageTimer);
+        this.#sendUsage(state);
+      }
+    }
   }
 
   #send<T>(identity: CallIdentity, signal: SignalDefinition<[T]>, build: (base: { id: string; at: string }) => T): void {
@@ -135,7 +169,7 @@ export class WorkflowCallEvents implements CallEvents {
       Math.max(500, Math.floor(this.#options.heartbeatTimeoutMs / 3)),
     );
     heartbeat.unref();
-    const state: CallState = { session, seq: 0, chain: Promise.resolve(), heartbeat };
+    const state: CallState = { session, seq: 0, chain: Promise.resolve(), heartbeat, usageSentAt: -Infinity, pendingUsage: null, usageTimer: null };
     this.#calls.set(key, state);
     return state;
   }
