@@ -74,7 +74,8 @@ export class FrameAssembler {
  * reply: the oldest frames are dropped and counted, never the call's memory.
  */
 export class OutboundQueue {
-  #frames: OutboundFrame[] = [];
+  /** Sent frames leave a hole (undefined) until the array is compacted: a sent frame must not stay reachable. */
+  #frames: Array<OutboundFrame | undefined> = [];
   #head = 0;
   #bytes = 0;
   #droppedFrames = 0;
@@ -109,9 +110,13 @@ export class OutboundQueue {
   shift(): OutboundFrame | undefined {
     const frame = this.#frames[this.#head];
     if (!frame) return undefined;
+    this.#frames[this.#head] = undefined;
     this.#head += 1;
     this.#bytes -= frame.payload.length;
-    if (this.#head > 256 && this.#head * 2 > this.#frames.length) {
+    if (this.#head === this.#frames.length) {
+      this.#frames.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 256 && this.#head * 2 > this.#frames.length) {
       this.#frames = this.#frames.slice(this.#head);
       this.#head = 0;
     }
