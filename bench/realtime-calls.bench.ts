@@ -26,6 +26,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -147,7 +148,7 @@ function nodeFlags(): string[] {
 
 /** `node <flags> --import tsx <args>`, on `core` when given (every thread it will start inherits it). */
 function nodeProcess(core: string | null, args: string[], env: Record<string, string>, stdout: 'inherit' | 'ignore', extraFlags: string[] = []): ChildProcess {
-  const nodeArgs = [...nodeFlags(), ...extraFlags, '--import', 'tsx', ...args];
+  const nodeArgs = [...nodeFlags(), ...extraFlags, '--require', 'tsx/cjs', ...args];
   const options = { stdio: ['ignore', stdout, 'inherit', 'ipc'] as ['ignore', 'inherit' | 'ignore', 'inherit', 'ipc'], env: { ...process.env, ...env } };
   return core ? spawn('taskset', ['-c', core, process.execPath, ...nodeArgs], options) : spawn(process.execPath, nodeArgs, options);
 }
@@ -207,8 +208,34 @@ async function prosaasTarget(modelUrl: string, publicUrl: string): Promise<Targe
   };
 }
 
+/** What the load runs against: our service, Twilio's sample bridge, or the byte relay (the harness's own floor). */
+type TargetKind = { kind: 'prosaas' } | { kind: 'reference'; dir: string } | { kind: 'null-relay' };
+
+async function nullRelayTarget(modelUrl: string): Promise<Target> {
+  const proc = nodeProcess(canPin() ? '0' : null, [path.join(__dirname, 'null-relay.ts')], { NULL_RELAY_TARGET: new URL(modelUrl).host }, 'inherit');
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.once('error', reject);
+    proc.once('exit', (code) => reject(new Error(`the null relay exited with ${code}`)));
+    proc.on('message', (message: { type: string; port?: number }) => {
+      if (message.type === 'ready') resolve(message.port!);
+    });
+  });
+  return measuredFromProc(proc, port, async () => {
+    proc.send({ type: 'exit' });
+    await new Promise((resolve) => proc.once('exit', resolve));
+  });
+}
+
 async function referenceTarget(dir: string, modelUrl: string): Promise<Target> {
   const { proc, port } = await spawnReferenceSample(dir, modelUrl, canPin(), nodeFlags());
+  return measuredFromProc(proc, port, async () => {
+    proc.kill('SIGTERM');
+    await new Promise((resolve) => proc.once('exit', resolve));
+  });
+}
+
+/** A process we did not write the reporting of: its CPU and memory are read from /proc. */
+function measuredFromProc(proc: ChildProcess, port: number, stop: () => Promise<void>): Target {
   let from = { cpuMs: 0, wallMs: performance.now() };
   return {
     proc,
@@ -221,10 +248,7 @@ async function referenceTarget(dir: string, modelUrl: string): Promise<Target> {
     startMeasuring: () => {
       from = { cpuMs: processSample(proc.pid!).cpuMs, wallMs: performance.now() };
     },
-    stop: async () => {
-      proc.kill('SIGTERM');
-      await new Promise((resolve) => proc.once('exit', resolve));
-    },
+    stop,
   };
 }
 
@@ -235,12 +259,12 @@ async function referenceTarget(dir: string, modelUrl: string): Promise<Target> {
  */
 type Phasing = 'spread' | 'aligned';
 
-async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: number, phasing: Phasing, referenceDir: string | null = null): Promise<PhaseResult> {
+async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: number, phasing: Phasing, target: TargetKind = { kind: 'prosaas' }): Promise<PhaseResult> {
   const samples: LoadSamples = { inbound: [], outbound: [], collecting: false };
   const model = new LoadModel(kind === 'latency' ? { kind: 'realtime', spread: phasing === 'spread' } : { kind: 'burst', greetingBytes: seconds * 8_000, deltaBytes: 1_234 }, samples);
   const modelUrl = await model.start();
   const publicUrl = 'wss://bench.prosaas.test/media-stream';
-  const service = referenceDir ? await referenceTarget(referenceDir, modelUrl) : await prosaasTarget(modelUrl, publicUrl);
+  const service = target.kind === 'reference' ? await referenceTarget(target.dir, modelUrl) : target.kind === 'null-relay' ? await nullRelayTarget(modelUrl) : await prosaasTarget(modelUrl, publicUrl);
   const baseline = await service.report();
   const connectUrl = `ws://127.0.0.1:${service.port}/media-stream`;
   const harness = new LoadHarness(model, samples);
@@ -331,15 +355,18 @@ async function measure(): Promise<void> {
   console.log(`realtime bridge bench: ${calls} concurrent calls, ${seconds} s per phase, service pinned to core 0, harness ${harnessPinned ? 'pinned to core 1' : 'not pinned'}`);
   const referenceDir = referenceSampleDir();
   const latency = await runPhase('latency', calls, seconds, 'spread');
+  const relay = await runPhase('latency', calls, seconds, 'spread', { kind: 'null-relay' });
+  const oneLine = (r: PhaseResult) =>
+    `held ${r.held}/${calls}; in p50 ${r.inbound.p50.toFixed(2)} p99 ${r.inbound.p99.toFixed(2)} max ${r.inbound.max.toFixed(1)} ms; out p50 ${r.outbound.p50.toFixed(2)} p99 ${r.outbound.p99.toFixed(2)} max ${r.outbound.max.toFixed(1)} ms; ${(r.serviceCpuFraction * 100).toFixed(1)} % of a core${Number.isNaN(r.serviceSystemFraction) ? '' : ` (kernel ${(r.serviceSystemFraction * 100).toFixed(1)} %)`}, harness ${(r.harnessCpuFraction * 100).toFixed(1)} %`;
   if (process.env.LATENCY_ONLY === '1') {
-    const p99 = Math.max(latency.inbound.p99, latency.outbound.p99);
-    console.log(`out of phase only: held ${latency.held}/${calls}; in p50 ${latency.inbound.p50.toFixed(2)} p99 ${latency.inbound.p99.toFixed(2)} max ${latency.inbound.max.toFixed(1)} ms; out p50 ${latency.outbound.p50.toFixed(2)} p99 ${latency.outbound.p99.toFixed(2)} max ${latency.outbound.max.toFixed(1)} ms; service ${(latency.serviceCpuFraction * 100).toFixed(1)} % (kernel ${(latency.serviceSystemFraction * 100).toFixed(1)} %), harness ${(latency.harnessCpuFraction * 100).toFixed(1)} % of a core; p99 ${p99.toFixed(2)} ms`);
+    console.log(`out of phase, bridge:     ${oneLine(latency)}`);
+    console.log(`out of phase, null relay: ${oneLine(relay)}`);
     return;
   }
   const aligned = await runPhase('latency', calls, seconds, 'aligned');
   const pacing = await runPhase('pacing', calls, Math.min(seconds, 12), 'spread');
-  const reference = referenceDir ? await runPhase('latency', calls, seconds, 'spread', referenceDir) : null;
-  const referenceAligned = referenceDir ? await runPhase('latency', calls, seconds, 'aligned', referenceDir) : null;
+  const reference = referenceDir ? await runPhase('latency', calls, seconds, 'spread', { kind: 'reference', dir: referenceDir }) : null;
+  const referenceAligned = referenceDir ? await runPhase('latency', calls, seconds, 'aligned', { kind: 'reference', dir: referenceDir }) : null;
   const fmt = (s: ReturnType<typeof summary>) => `p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  max ${s.max.toFixed(2)} ms  (n=${s.n})`;
   console.log(`calls held                       ${latency.held}/${calls} (latency phase), ${aligned.held}/${calls} (aligned), ${pacing.held}/${calls} (pacing phase)`);
   console.log(`added latency caller -> model    ${fmt(latency.inbound)}`);

@@ -75,6 +75,14 @@ function advance(stream: Scheduled, now: number): boolean {
 // ------------------------------------------------------------------ model
 
 const APPEND_PREFIX = Buffer.from('{"type":"input_audio_buffer.append","audio":"');
+const DELTA_PREFIX = Buffer.from('{"type":"response.output_audio.delta",');
+const DELTA_KEY = Buffer.from('"delta":"');
+const MEDIA_PREFIX = Buffer.from('{"event":"media"');
+const PAYLOAD_KEY = Buffer.from('"payload":"');
+
+function startsWith(data: Buffer, prefix: Buffer): boolean {
+  return data.length > prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+}
 
 type ModelMode = { kind: 'realtime'; spread: boolean } | { kind: 'burst'; greetingBytes: number; deltaBytes: number };
 
@@ -106,8 +114,14 @@ class LoadModelSession implements Scheduled {
   }
 
   #onMessage(data: Buffer): void {
-    if (data.length > APPEND_PREFIX.length && data.compare(APPEND_PREFIX, 0, APPEND_PREFIX.length, 0, APPEND_PREFIX.length) === 0) {
+    if (startsWith(data, APPEND_PREFIX)) {
       const stamp = readStamp(data, APPEND_PREFIX.length);
+      if (stamp && stamp[2] === INBOUND_TAG) this.model.onInbound(stamp[0], stamp[1], performance.now());
+      return;
+    }
+    if (startsWith(data, MEDIA_PREFIX)) {
+      // A caller's own message: the bench's null relay hands the caller's bytes over unchanged.
+      const stamp = readStamp(data, data.indexOf(PAYLOAD_KEY) + PAYLOAD_KEY.length);
       if (stamp && stamp[2] === INBOUND_TAG) this.model.onInbound(stamp[0], stamp[1], performance.now());
       return;
     }
@@ -118,6 +132,7 @@ class LoadModelSession implements Scheduled {
       this.#send({ type: 'error', error: { type: 'invalid_request_error', code: 'invalid_json', message: 'not JSON', param: null, event_id: null } });
       return;
     }
+    if (event.event === 'start' && !this.#responseId) return this.#startResponse(); // null relay: the caller's stream began
     switch (event.type) {
       case 'session.update':
         this.#send({ type: 'session.updated', session: { id: `sess_${this.index}`, object: 'realtime.session', ...(event.session as object) } });
@@ -238,8 +253,6 @@ export class LoadModel {
 
 // ------------------------------------------------------------------ callers
 
-const MEDIA_PREFIX = Buffer.from('{"event":"media"');
-const PAYLOAD_KEY = Buffer.from('"payload":"');
 const QUOTE = 0x22;
 
 export interface LoadCallerOptions {
@@ -355,10 +368,12 @@ export class LoadCaller implements Scheduled {
 
   #onMessage(data: Buffer): void {
     const now = performance.now();
-    if (data.length > MEDIA_PREFIX.length && data.compare(MEDIA_PREFIX, 0, MEDIA_PREFIX.length, 0, MEDIA_PREFIX.length) === 0) {
-      const start = data.indexOf(PAYLOAD_KEY);
+    // The model's own delta arrives here only through the bench's null relay.
+    const key = startsWith(data, MEDIA_PREFIX) ? PAYLOAD_KEY : startsWith(data, DELTA_PREFIX) ? DELTA_KEY : null;
+    if (key) {
+      const start = data.indexOf(key);
       if (start < 0) return;
-      const from = start + PAYLOAD_KEY.length;
+      const from = start + key.length;
       const end = data.indexOf(QUOTE, from);
       if (end < 0) return;
       const chars = end - from;
