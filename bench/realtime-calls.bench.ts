@@ -1,28 +1,30 @@
 /**
  * Realtime bridge load bench: N concurrent simulated calls over loopback.
  *
- * The realtime service runs in a child process pinned to core 0 (taskset), with
- * real signed upgrades and stream tokens. This process (moved to core 1) runs
- * the fake Twilio callers and the fake OpenAI Realtime model. Two phases:
- *  - latency: caller and model both stream real-time 20 ms frames carrying a
- *    unique stamp; added latency = arrival at the far fake - departure from the
- *    near fake, per frame, each direction (both fakes share this clock). Run
- *    twice: calls out of phase with each other (as independent calls are), then
- *    all in phase (every call's frame in the same millisecond: the worst case);
- *  - pacing: the model bursts a long greeting faster than real time and the
- *    bridge paces it; jitter = |inter-arrival gap - 20 ms| at the callers.
- * Also reported: calls held to the end, memory per call in the service, event
- * loop delay on both sides (a saturated harness shows up there, not hidden).
- * Floors printed: >= 200 calls on one core with p99 added latency <= 5 ms.
- * With REFERENCE_SAMPLE_DIR (a checkout of twilio-samples/speech-assistant-
- * openai-realtime-api-node outside this repository, dependencies installed),
- * the same latency phase runs against Twilio's sample bridge on the same core
- * and the ratio of calls per fully used core is printed (bench/reference-sample.ts).
+ * Three processes: the realtime service pinned to core 0 (real signed upgrades and stream tokens),
+ * the load harness (bench/realtime-load.ts: the Twilio callers and the Realtime model) pinned to
+ * core 1 with all its threads, and this one, which only starts the harness and waits. Phases:
+ *  - latency: caller and model both stream real-time 20 ms frames carrying a stamp; added latency
+ *    = arrival at the far end - departure from the near end, per frame, each direction (one clock).
+ *    Run with the calls out of phase with each other (as independent calls are), then all in phase
+ *    (every call's frame in the same millisecond: the worst case);
+ *  - pacing: the model bursts a long greeting faster than real time and the bridge paces it;
+ *    jitter = |inter-arrival gap - 20 ms| at the callers;
+ *  - null relay (bench/null-relay.ts): the same load through a byte relay on the service's core.
+ *    Its latency is what the harness, the kernel and the VM add with no bridge at all.
+ * Also reported: calls held to the end, memory per call, the service's CPU (and its kernel part),
+ * event loop delay and CPU of the harness (a saturated harness shows up there, not hidden).
+ * Floor printed: >= 200 calls on one core with p99 added latency <= 5 ms.
+ * With REFERENCE_SAMPLE_DIR (a checkout of twilio-samples/speech-assistant-openai-realtime-api-node
+ * outside this repository, dependencies installed), the latency phases also run against Twilio's
+ * sample bridge on the same core and the ratio of calls per fully used core is printed.
+ * Every process runs with the service's production V8 flags (realtime/node-flags.ts).
  *
  *   npx tsx bench/realtime-calls.bench.ts            (CALLS=200 PHASE_SECONDS=15)
- *   LATENCY_ONLY=1             only the out-of-phase latency phase, one line (for comparing changes)
+ *   LATENCY_ONLY=1             only the out-of-phase latency phase, against the service and the
+ *                              null relay, a line each (for comparing changes)
  *   BENCH_CPU_PROF=/tmp/prof   write a CPU profile of the service process
- *   BENCH_NODE_FLAGS="--trace-gc"   extra node flags for the service process
+ *   BENCH_NODE_FLAGS="--trace-gc"   extra node flags for every process of the bench
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -380,6 +382,7 @@ async function measure(): Promise<void> {
   const p99 = Math.max(latency.inbound.p99, latency.outbound.p99);
   const ok = latency.held === calls && pacing.held === calls && p99 <= FLOOR_P99_ADDED_MS && calls >= FLOOR_CALLS_PER_CORE;
   console.log(`floor: >= ${FLOOR_CALLS_PER_CORE} calls per core with p99 added latency <= ${FLOOR_P99_ADDED_MS} ms: ${ok ? 'MET' : 'NOT MET'} (p99 ${p99.toFixed(2)} ms over ${calls} calls)`);
+  console.log(`null relay (harness + kernel)    ${oneLine(relay)}: the part of the figures above that no bridge can remove on this machine`);
   if (reference) {
     const oursPerCore = calls / latency.serviceCpuFraction;
     const theirsPerCore = calls / reference.serviceCpuFraction;

@@ -180,11 +180,12 @@ class LoadModelSession implements Scheduled {
   }
 
   /** One 20 ms delta, stamped (called by the harness's tick). */
-  sendDelta(now: number): void {
+  sendDelta(): void {
     const frame = this.frame % MAX_FRAMES;
     this.frame += 1;
-    this.model.outboundSentAt(this.index)[frame] = now;
-    this.#sendRaw(`{"type":"response.output_audio.delta","event_id":"${this.#id('event')}${this.#prefix}${stampBase64(this.index, frame, OUTBOUND_TAG)}${TONE_REST}"}`);
+    const text = `{"type":"response.output_audio.delta","event_id":"${this.#id('event')}${this.#prefix}${stampBase64(this.index, frame, OUTBOUND_TAG)}${TONE_REST}"}`;
+    this.model.outboundSentAt(this.index)[frame] = performance.now(); // this frame's own departure, not the tick's start
+    this.#sendRaw(text);
   }
 
   #sendRaw(text: string): void {
@@ -334,12 +335,13 @@ export class LoadCaller implements Scheduled {
     this.dueMs = Infinity;
   }
 
-  sendFrame(now: number): void {
+  sendFrame(): void {
     const frame = this.frame % MAX_FRAMES;
     this.frame += 1;
     this.#sequence += 1;
-    this.sentAt[frame] = now;
     const payload = stampBase64(this.options.index, frame, INBOUND_TAG) + SILENCE_REST;
+    const now = performance.now(); // this frame's own departure, not the tick's start
+    this.sentAt[frame] = now;
     this.#sendRaw(`{"event":"media","sequenceNumber":"${this.#sequence}","media":{"track":"inbound","chunk":"${this.frame}","timestamp":"${Math.round(now - this.#startedAt)}","payload":"${payload}"},"streamSid":"${this.streamSid}"}`);
   }
 
@@ -426,10 +428,10 @@ export class LoadHarness {
   #tick(): void {
     const now = performance.now();
     for (const caller of this.callers) {
-      if (advance(caller, now)) caller.sendFrame(now);
+      if (advance(caller, now)) caller.sendFrame();
       caller.echoMarks(now);
     }
-    for (const session of this.model.sessions) if (advance(session, now)) session.sendDelta(now);
+    for (const session of this.model.sessions) if (advance(session, now)) session.sendDelta();
   }
 
   halt(): void {
