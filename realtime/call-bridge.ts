@@ -6,18 +6,8 @@ import type { AssistantTools } from './assistant-tools';
 import type { CallEvents, CallIdentity, CallStats, UsageEvent } from './call-events';
 import { FaqMatcher, verbatimAnswerInstructions, type FaqEmbedder, type FaqMatch } from './faq-matcher';
 import { DtmfAggregator, dtmfModelText, type DtmfFlushReason } from './dtmf';
-import {
-  FRAME_BYTES,
-  FRAME_MS,
-  FrameAssembler,
-  OutboundQueue,
-  TWILIO_MULAW_BYTES_PER_MS,
-  bytesToMs,
-  formatMarkName,
-  parseMarkName,
-  truncateAudioEndMs,
-  type OutboundFrame,
-} from './playback';
+import { AssistantPlayback } from './assistant-playback';
+import { FRAME_BYTES, FRAME_MS, TWILIO_MULAW_BYTES_PER_MS } from './playback';
 import { addUsage, emptyUsage, usageCostUsd, type RealtimePriceTable, type RealtimeUsage } from './pricing';
 import { batchWrites } from './write-batch';
 import { DEFAULT_BRIDGE_TIMING, validateTiming, type CallBridgeTiming } from './bridge-timing';
@@ -54,12 +44,6 @@ export interface CallBridgeOptions {
   now?: () => number;
   /** Keep caller words and model text out of the logs. */
   dontLogModelData?: boolean;
-}
-
-interface PlaybackItem {
-  sentMs: number;
-  playedMs: number;
-  generatedMs: number;
 }
 
 type Phase = 'awaiting_start' | 'connecting' | 'live' | 'ended';
@@ -99,12 +83,7 @@ export class CallBridge {
   #pendingInbound: string[] = [];
   #pendingInboundBytes = 0;
 
-  #generation = 0;
-  #assembler: FrameAssembler | null = null;
-  #items = new Map<string, PlaybackItem>();
-  readonly #queue: OutboundQueue;
-  #playheadEndMs = 0;
-  #pumpTimer: NodeJS.Timeout | null = null;
+  readonly #playback: AssistantPlayback;
 
   #activeResponseId: string | null = null;
   #responseRequested = false;
@@ -127,21 +106,15 @@ export class CallBridge {
   #bargeInTimer: NodeJS.Timeout | null = null;
 
   #endRequested = false;
-  #endAfterPlayback = false;
   #endTimer: NodeJS.Timeout | null = null;
 
   readonly #dtmf: DtmfAggregator;
   #usage: RealtimeUsage = emptyUsage();
   #bytesIn = 0;
-  #bytesOut = 0;
-  readonly #stats: CallStats = {
+  /** The inbound half of CallStats; the outbound half is the playback's. */
+  readonly #stats: Pick<CallStats, 'framesIn' | 'inboundDroppedBeforeModel' | 'bargeIns' | 'truncations'> = {
     framesIn: 0,
-    framesOut: 0,
     inboundDroppedBeforeModel: 0,
-    outboundDroppedFrames: 0,
-    marksSent: 0,
-    marksConfirmed: 0,
-    staleMarksIgnored: 0,
     bargeIns: 0,
     truncations: 0,
   };
@@ -154,7 +127,21 @@ export class CallBridge {
     this.#twilio = options.twilioSocket;
     this.#logger = options.logger;
     this.#now = options.now ?? (() => performance.now());
-    this.#queue = new OutboundQueue(Math.max(FRAME_BYTES, Math.round(timing.outboundQueueMaxMs * TWILIO_MULAW_BYTES_PER_MS)));
+    this.#playback = new AssistantPlayback({
+      timing,
+      now: this.#now,
+      sink: {
+        sendMedia: (payload) => {
+          if (this.#twilio.readyState !== WebSocket.OPEN) return false;
+          batchWrites(this.#twilio);
+          this.#twilio.send(`${this.#mediaPrefix}${payload.toString('base64')}"}}`);
+          return true;
+        },
+        sendMark: (name) => this.#sendTwilio({ event: 'mark', streamSid: this.#streamSid, mark: { name } }),
+        bufferedBytes: () => this.#twilio.bufferedAmount,
+      },
+      onQueueFull: (dropped, totalDropped) => this.#logger.warn({ callSid: this.#callSid, dropped, totalDropped }, 'outbound queue full: dropped the oldest frames'),
+    });
     this.#dtmf = new DtmfAggregator(timing.dtmfIdleMs, (digits, reason) => this.#onDtmfEntry(digits, reason));
     this.#twilio.on('message', (data: RawData, isBinary: boolean) => {
       if (!isBinary) this.#onTwilioData(data);
@@ -171,7 +158,15 @@ export class CallBridge {
   }
 
   get stats(): Readonly<CallStats> {
-    return { ...this.#stats, outboundDroppedFrames: this.#queue.droppedFrames };
+    const playback = this.#playback.stats;
+    return {
+      ...this.#stats,
+      framesOut: playback.framesOut,
+      outboundDroppedFrames: playback.droppedFrames,
+      marksSent: playback.marksSent,
+      marksConfirmed: playback.marksConfirmed,
+      staleMarksIgnored: playback.staleMarksIgnored,
+    };
   }
 
   get phase(): Phase {
@@ -202,7 +197,7 @@ export class CallBridge {
         this.#onTwilioStart(message);
         break;
       case 'mark':
-        this.#onTwilioMark((message.mark as Record<string, unknown> | undefined)?.name);
+        this.#playback.confirm((message.mark as Record<string, unknown> | undefined)?.name);
         break;
       case 'dtmf':
         if (this.#phase === 'live' || this.#phase === 'connecting') this.#dtmf.push((message.dtmf as Record<string, unknown> | undefined)?.digit);
@@ -227,7 +222,7 @@ export class CallBridge {
     this.#callSid = start.callSid;
     this.#businessId = authorization.businessId;
     this.#phase = 'connecting';
-    this.#resetPlayback();
+    this.#playback.reset();
     this.#openModel();
     this.#options
       .loadProfile(authorization.businessId)
@@ -266,21 +261,6 @@ export class CallBridge {
       this.#pendingInboundBytes -= base64Bytes(dropped);
       this.#stats.inboundDroppedBeforeModel += 1;
     }
-  }
-
-  #onTwilioMark(name: unknown): void {
-    const mark = parseMarkName(name);
-    if (!mark) return;
-    if (mark.generation !== this.#generation) {
-      this.#stats.staleMarksIgnored += 1;
-      return;
-    }
-    const item = this.#items.get(mark.itemId);
-    if (!item) return;
-    this.#stats.marksConfirmed += 1;
-    if (mark.endMs > item.playedMs) item.playedMs = mark.endMs;
-    // A fully heard item needs no more accounting (keeps the map small on long calls).
-    if (item.playedMs >= item.generatedMs && this.#assembler?.itemId !== mark.itemId) this.#items.delete(mark.itemId);
   }
 
   #refuse(reason: string, callSid?: string): void {
@@ -359,7 +339,7 @@ export class CallBridge {
         break;
       }
       case 'response.output_audio.done':
-        this.#onAudioDone(event);
+        this.#playback.itemDone(str(event.item_id));
         break;
       case 'input_audio_buffer.speech_started':
         this.#onSpeechStarted();
@@ -457,7 +437,7 @@ export class CallBridge {
       durationMs: 0,
     });
     const replying = this.#activeResponseId !== null;
-    if (replying || this.#assistantAudible()) this.#interruptAssistant();
+    if (replying || this.#playback.audible()) this.#interruptAssistant();
     // A reply in progress (or about to be created) is cancelled first; the answer follows its response.done.
     if (!replying && !this.#responseRequested) this.#sendFaqAnswer();
   }
@@ -487,8 +467,7 @@ export class CallBridge {
       this.#pendingResponseCreate = false;
       this.#requestResponse();
     } else if (this.#endRequested && !this.#responseRequested) {
-      this.#endAfterPlayback = true;
-      this.#schedulePump();
+      this.#endAfterPlayback();
     }
   }
 
@@ -557,118 +536,23 @@ export class CallBridge {
 
   #onAudioDelta({ responseId, itemId, delta }: AudioDelta): void {
     if (responseId && this.#discardedResponseIds.has(responseId)) return;
-    if (delta.length === 0) return;
-    if (!this.#assembler || this.#assembler.itemId !== itemId || this.#assembler.generation !== this.#generation) {
-      this.#finishItem();
-      this.#assembler = new FrameAssembler(this.#generation, itemId);
-      this.#items.set(itemId, { sentMs: 0, playedMs: 0, generatedMs: 0 });
-    }
-    const item = this.#items.get(itemId)!;
-    const chunk = Buffer.from(delta, 'base64');
-    item.generatedMs += bytesToMs(chunk.length);
-    for (const frame of this.#assembler.push(chunk)) this.#enqueue(frame, false);
-    this.#schedulePump();
+    if (delta.length === 0 || this.#phase !== 'live') return;
+    this.#playback.push(itemId, Buffer.from(delta, 'base64'));
   }
 
-  #onAudioDone(event: Record<string, unknown>): void {
-    const itemId = str(event.item_id);
-    if (!this.#assembler || this.#assembler.itemId !== itemId) return;
-    this.#finishItem();
-    this.#schedulePump();
-  }
-
-  /** Flushes the item's short last frame and makes sure a mark follows its end. */
-  #finishItem(): void {
-    const assembler = this.#assembler;
-    if (!assembler) return;
-    this.#assembler = null;
-    const last = assembler.flush();
-    if (last) this.#enqueue(last, true);
-    else {
-      const tail = this.#queue.last();
-      if (tail && tail.itemId === assembler.itemId && tail.generation === assembler.generation) tail.markAfter = true;
-    }
-  }
-
-  #enqueue(frame: OutboundFrame, markAfter: boolean): void {
-    const interval = this.#timing.markIntervalMs;
-    const startMs = frame.itemEndMs - bytesToMs(frame.payload.length);
-    frame.markAfter = markAfter || Math.floor(frame.itemEndMs / interval) > Math.floor(startMs / interval);
-    const dropped = this.#queue.push(frame);
-    if (dropped > 0) {
-      this.#logger.warn({ callSid: this.#callSid, dropped, totalDropped: this.#queue.droppedFrames }, 'outbound queue full: dropped the oldest frames');
-    }
-  }
-
-  #schedulePump(delayMs = 0): void {
-    if (this.#pumpTimer || this.#phase === 'ended') return;
-    if (delayMs <= 0) {
-      this.#pump();
-      return;
-    }
-    this.#pumpTimer = setTimeout(() => {
-      this.#pumpTimer = null;
-      this.#pump();
-    }, delayMs);
-    this.#pumpTimer.unref();
-  }
-
-  /**
-   * Sends queued frames while playback is less than `maxAheadMs` ahead of the
-   * monotonic clock and the Twilio socket is not backed up; then sleeps until
-   * the next frame may go.
-   */
-  #pump(): void {
-    if (this.#phase !== 'live' || !this.#streamSid) return;
-    const now = this.#now();
-    if (this.#playheadEndMs < now) this.#playheadEndMs = now; // underrun: Twilio restarts playback on arrival
-    let backedUp = false;
-    for (let frame = this.#queue.peek(); frame; frame = this.#queue.peek()) {
-      if (this.#playheadEndMs - now >= this.#timing.maxAheadMs) break;
-      if (this.#twilio.bufferedAmount > this.#timing.twilioMaxBufferedBytes) {
-        backedUp = true;
-        break;
-      }
-      this.#queue.shift();
-      this.#sendFrame(frame);
-    }
-    if (this.#queue.length > 0) {
-      const untilDue = this.#playheadEndMs - this.#timing.maxAheadMs - now;
-      this.#schedulePump(backedUp ? FRAME_MS : Math.max(1, Math.ceil(untilDue)));
-    } else if (this.#endAfterPlayback) {
-      this.#scheduleEnd(this.#playheadEndMs - now + END_CALL_TAIL_MS);
-    }
-  }
-
-  #sendFrame(frame: OutboundFrame): void {
-    if (this.#twilio.readyState !== WebSocket.OPEN) return;
-    batchWrites(this.#twilio);
-    const payload = frame.payload.toString('base64');
-    this.#twilio.send(`${this.#mediaPrefix}${payload}"}}`);
-    this.#stats.framesOut += 1;
-    this.#bytesOut += frame.payload.length;
-    this.#playheadEndMs += bytesToMs(frame.payload.length);
-    const item = this.#items.get(frame.itemId);
-    if (item && frame.generation === this.#generation) item.sentMs = frame.itemEndMs;
-    if (frame.markAfter) {
-      this.#stats.marksSent += 1;
-      this.#sendTwilio({ event: 'mark', streamSid: this.#streamSid, mark: { name: formatMarkName({ generation: frame.generation, itemId: frame.itemId, endMs: frame.itemEndMs }) } });
-    }
+  /** Once the goodbye has played (and a short tail after it), the assistant hangs up. */
+  #endAfterPlayback(): void {
+    this.#playback.whenDrained((untilPlayedMs) => this.#scheduleEnd(untilPlayedMs + END_CALL_TAIL_MS));
   }
 
   #scheduleEnd(delayMs: number): void {
     if (this.#endTimer) return;
     this.#endTimer = setTimeout(() => {
       this.#endTimer = null;
-      if (this.#queue.length === 0) this.#end('assistant_ended_call');
-      else this.#schedulePump();
+      if (this.#playback.queued === 0) this.#end('assistant_ended_call');
+      else this.#endAfterPlayback();
     }, Math.max(0, delayMs));
     this.#endTimer.unref();
-  }
-
-  /** True while the caller can hear (or is about to hear) the assistant. */
-  #assistantAudible(): boolean {
-    return this.#queue.length > 0 || this.#playheadEndMs > this.#now() || this.#assembler !== null;
   }
 
   // ---------------------------------------------------------------- barge-in
@@ -677,7 +561,7 @@ export class CallBridge {
     this.#callerSpeaking = true;
     this.#faqAnsweredThisTurn = null;
     this.#faqLookedUpThisTurn = false;
-    if (this.#bargeInTimer || !this.#assistantAudible()) return;
+    if (this.#bargeInTimer || !this.#playback.audible()) return;
     if (this.#timing.bargeInGraceMs === 0) {
       this.#bargeIn();
       return;
@@ -685,7 +569,7 @@ export class CallBridge {
     const timer = setTimeout(() => {
       if (this.#bargeInTimer !== timer) return;
       this.#bargeInTimer = null;
-      if (this.#callerSpeaking && this.#phase === 'live' && this.#assistantAudible()) this.#bargeIn();
+      if (this.#callerSpeaking && this.#phase === 'live' && this.#playback.audible()) this.#bargeIn();
     }, this.#timing.bargeInGraceMs);
     timer.unref();
     this.#bargeInTimer = timer;
@@ -713,30 +597,17 @@ export class CallBridge {
 
   /** Stops the assistant mid-reply: Twilio's buffer cleared, the response cancelled, unheard audio truncated. */
   #interruptAssistant(): void {
-    if (this.#assistantAudible()) this.#sendTwilio({ event: 'clear', streamSid: this.#streamSid });
+    if (this.#playback.audible()) this.#sendTwilio({ event: 'clear', streamSid: this.#streamSid });
     if (this.#activeResponseId) {
       this.#discardedResponseIds.add(this.#activeResponseId);
       this.#sendModel({ type: 'response.cancel', response_id: this.#activeResponseId });
     }
-    for (const [itemId, item] of this.#items) {
-      if (item.playedMs >= item.generatedMs) continue;
-      const audioEndMs = truncateAudioEndMs(item.sentMs, item.playedMs);
+    for (const cut of this.#playback.truncations()) {
       this.#stats.truncations += 1;
-      this.#sendModel({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: audioEndMs });
-      this.#logger.debug({ callSid: this.#callSid, itemId, audioEndMs, sentMs: item.sentMs, playedMs: item.playedMs }, 'barge-in truncation');
+      this.#sendModel({ type: 'conversation.item.truncate', item_id: cut.itemId, content_index: 0, audio_end_ms: cut.audioEndMs });
+      this.#logger.debug({ callSid: this.#callSid, ...cut }, 'barge-in truncation');
     }
-    this.#endAfterPlayback = false;
-    this.#resetPlayback();
-  }
-
-  #resetPlayback(): void {
-    this.#generation += 1;
-    this.#assembler = null;
-    this.#items.clear();
-    this.#queue.clear();
-    this.#playheadEndMs = this.#now();
-    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
-    this.#pumpTimer = null;
+    this.#playback.reset();
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -751,7 +622,7 @@ export class CallBridge {
       usage: { ...this.#usage },
       costUsd: usageCostUsd(this.#usage, this.#options.prices),
       audioInSeconds: this.#bytesIn / (TWILIO_MULAW_BYTES_PER_MS * 1000),
-      audioOutSeconds: this.#bytesOut / (TWILIO_MULAW_BYTES_PER_MS * 1000),
+      audioOutSeconds: this.#playback.stats.bytesOut / (TWILIO_MULAW_BYTES_PER_MS * 1000),
     };
   }
 
@@ -769,11 +640,9 @@ export class CallBridge {
     this.#clearStartTimer();
     this.#cancelBargeIn();
     this.#dtmf.reset();
-    if (this.#pumpTimer) clearTimeout(this.#pumpTimer);
     if (this.#endTimer) clearTimeout(this.#endTimer);
-    this.#pumpTimer = null;
     this.#endTimer = null;
-    this.#queue.clear();
+    this.#playback.stop();
     this.#pendingInbound = [];
     if (this.#model && this.#model.readyState !== WebSocket.CLOSED && this.#model.readyState !== WebSocket.CLOSING) {
       if (this.#model.readyState === WebSocket.CONNECTING) this.#model.terminate();
