@@ -53,11 +53,10 @@ type Phase = 'awaiting_start' | 'connecting' | 'live' | 'ended';
  * WebSocket on the other. All per-stream state lives here in private fields.
  *
  * Inbound: caller μ-law is forwarded as Twilio's base64 payload, untouched.
- * Outbound: model audio is cut into 20 ms frames, paced on a monotonic clock at
- * most `maxAheadMs` ahead of playback, through a bounded queue that stops
- * draining while the Twilio socket is backed up. Barge-in clears Twilio,
- * cancels the response and truncates the item at the position confirmed by
- * Twilio's marks; a new playback generation makes late marks and audio stale.
+ * Outbound: model audio goes through the call's AssistantPlayback (20 ms frames,
+ * paced, bounded, marked). Barge-in clears Twilio, cancels the response and
+ * truncates each item where the playback's marks say the caller stopped hearing
+ * it; the playback's next generation makes late marks and audio stale.
  */
 export class CallBridge {
   readonly #twilio: WebSocket;
