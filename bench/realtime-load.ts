@@ -425,13 +425,20 @@ export class LoadHarness {
     this.#timer ??= setInterval(() => this.#tick(), 1);
   }
 
+  /**
+   * Callers and model sessions take turns: frames due in the same tick reach the service in an
+   * order that favours neither direction (all callers first would queue every delta behind them).
+   */
   #tick(): void {
     const now = performance.now();
+    const sessions = this.model.sessions.values();
     for (const caller of this.callers) {
       if (advance(caller, now)) caller.sendFrame();
       caller.echoMarks(now);
+      const session = sessions.next();
+      if (!session.done && advance(session.value, now)) session.value.sendDelta();
     }
-    for (const session of this.model.sessions) if (advance(session, now)) session.sendDelta();
+    for (let session = sessions.next(); !session.done; session = sessions.next()) if (advance(session.value, now)) session.value.sendDelta();
   }
 
   halt(): void {
