@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Op, QueryTypes } from 'sequelize';
-import { Business, Call } from '../data';
+import { Call } from '../data';
 import { recordingKey, type RecordingStorage } from '../platform/recordings/storage';
 import { TwilioRequestRefusedError, type RecordingFormat, type TwilioVoiceRest } from '../platform/twilio-voice-rest';
 import type { ActivityDependencies } from './dependencies';
@@ -16,14 +16,15 @@ export interface StoreCallRecordingInput {
 export const RECORDING_UNAVAILABLE = 'RecordingUnavailable';
 
 const FORMAT: RecordingFormat = 'mp3';
-const DAY_MS = 24 * 3600_000;
 /** The retention when neither the business nor the schedule names one. */
 const FALLBACK_RETENTION_DAYS = 2;
 
-/** The business's own retention, else the platform's default (RECORDING_RETENTION_DAYS, given by the schedule). */
-export function retentionDays(business: { recordingRetentionDays: number | null }, defaultDays = FALLBACK_RETENTION_DAYS): number {
-  return business.recordingRetentionDays ?? defaultDays;
-}
+/**
+ * The moment before which a business's recordings have expired: `:now` minus its own retention, else
+ * the platform's default (RECORDING_RETENTION_DAYS, given by the schedule), over `businesses b`. The
+ * lookup and the deletion both use this one expression, so they cannot disagree.
+ */
+const RETENTION_CUTOFF_SQL = `:now::timestamptz - make_interval(days => COALESCE(b.recording_retention_days, :defaultDays))`;
 
 function required<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw ApplicationFailure.nonRetryable(`${what} is not configured in this worker`, RECORDING_UNAVAILABLE);
@@ -84,7 +85,7 @@ export function createRecordingActivities({ db, logger, recordings, twilioVoice 
            WHERE ${input.businessIds ? 'b.id IN (:businessIds) AND ' : ''}EXISTS (
              SELECT 1 FROM calls c
              WHERE c.business_id = b.id AND c.recording_path IS NOT NULL AND c.recording_deleted_at IS NULL
-               AND c.created_at <= :now::timestamptz - make_interval(days => COALESCE(b.recording_retention_days, :defaultDays)))
+               AND c.created_at <= ${RETENTION_CUTOFF_SQL})
            ORDER BY b.id`,
           {
             replacements: { now: new Date(input.now).toISOString(), defaultDays: input.defaultRetentionDays ?? FALLBACK_RETENTION_DAYS, businessIds: input.businessIds ?? [] },
@@ -99,10 +100,14 @@ export function createRecordingActivities({ db, logger, recordings, twilioVoice 
     /** Deletes this business's recordings past its retention at `now`: the stored object first, then the row's path. */
     async deleteExpiredRecordings(input: { businessId: string; now: string; defaultRetentionDays?: number }): Promise<{ deleted: number }> {
       const storage = required(recordings, 'recording storage');
-      return db.withTenant({ businessId: input.businessId }, async () => {
-        const business = await Business.findByPk(input.businessId);
+      return db.withTenant({ businessId: input.businessId }, async (transaction) => {
+        const [business] = await db.sequelize.query<{ cutoff: Date }>(`SELECT ${RETENTION_CUTOFF_SQL} AS cutoff FROM businesses b WHERE b.id = :businessId`, {
+          replacements: { now: new Date(input.now).toISOString(), defaultDays: input.defaultRetentionDays ?? FALLBACK_RETENTION_DAYS, businessId: input.businessId },
+          type: QueryTypes.SELECT,
+          transaction,
+        });
         if (!business) return { deleted: 0 };
-        const cutoff = new Date(Date.parse(input.now) - retentionDays(business, input.defaultRetentionDays) * DAY_MS);
+        const cutoff = business.cutoff;
         const calls = await Call.findAll({ where: { recordingPath: { [Op.ne]: null }, recordingDeletedAt: null, createdAt: { [Op.lte]: cutoff } }, limit: 500 });
         for (const call of calls) {
           await storage.delete(call.recordingPath!);
