@@ -50,21 +50,10 @@ export interface FakeModelScript {
   deltaBytes: number;
   /** 0 = deltas as fast as the socket takes them (like the real service); > 0 = one delta per interval, without drift. */
   deltaIntervalMs: number;
-  /**
-   * With an interval: the first delta waits a random part of one interval, so concurrent sessions
-   * stream out of phase as independent calls do (load tests), instead of in lockstep.
-   */
-  deltaPhaseSpread: boolean;
   /** Mean absolute amplitude above which caller audio counts as speech. */
   speechThreshold: number;
-  /** Overwrite the first 4 bytes of every delta with a counter (unique payloads for latency matching). */
-  stampDeltas: boolean;
   /** Require `Authorization: Bearer <this>` (null = accept any). */
   requireApiKey: string | null;
-  /** Keep every appended caller byte in the session record (off for load tests). */
-  recordAudio: boolean;
-  /** Run the energy detector on caller audio (off for load tests that never speak). */
-  detectSpeech: boolean;
   /** A multi-turn conversation instead of the single-reply script above (call:simulate). */
   conversation: FakeConversation | null;
   /**
@@ -83,12 +72,8 @@ export const DEFAULT_FAKE_SCRIPT: FakeModelScript = {
   functionCall: { name: 'book_appointment', arguments: { slotStart: '2026-11-24T15:00', name: 'דנה', phone: '0501234567' } },
   deltaBytes: 1_234,
   deltaIntervalMs: 0,
-  deltaPhaseSpread: false,
   speechThreshold: 500,
-  stampDeltas: false,
   requireApiKey: null,
-  recordAudio: true,
-  detectSpeech: true,
   conversation: null,
   transcriptionDelayMs: 0,
 };
@@ -142,25 +127,16 @@ export interface FakeSessionRecord {
   socket: WebSocket;
 }
 
-export interface FakeModelHooks {
-  /** Each appended caller payload with its arrival time (bench latency). */
-  onAppend?: (payload: string, atMs: number) => void;
-  /** Each audio delta as it is sent (bench latency). */
-  onDelta?: (payloadBase64: string, atMs: number) => void;
-}
-
 export class OpenAIRealtimeFake {
   readonly script: FakeModelScript;
   readonly sessions: FakeSessionRecord[] = [];
   #server: http.Server | null = null;
   #wss: WebSocketServer | null = null;
   #port = 0;
-  #hooks: FakeModelHooks;
   #armed: FakeConversation[] = [];
 
-  constructor(script: Partial<FakeModelScript> = {}, hooks: FakeModelHooks = {}) {
+  constructor(script: Partial<FakeModelScript> = {}) {
     this.script = { ...DEFAULT_FAKE_SCRIPT, ...script };
-    this.#hooks = hooks;
   }
 
   /** Number of WebSocket connections ever accepted. */
@@ -223,7 +199,7 @@ export class OpenAIRealtimeFake {
 
   #accept(socket: WebSocket, req: http.IncomingMessage): void {
     const conversation = this.#armed.shift();
-    new FakeSession(this, socket, req, conversation ? { ...this.script, conversation } : this.script, this.#hooks);
+    new FakeSession(this, socket, req, conversation ? { ...this.script, conversation } : this.script);
   }
 }
 
@@ -242,7 +218,6 @@ class FakeSession {
   readonly record: FakeSessionRecord;
   #socket: WebSocket;
   #script: FakeModelScript;
-  #hooks: FakeModelHooks;
   #session: Record<string, unknown> = { type: 'realtime', audio: { input: { format: { type: 'audio/pcm', rate: 24_000 } }, output: { format: { type: 'audio/pcm', rate: 24_000 }, voice: 'alloy' } } };
   #counter = 0;
   #responses = 0;
@@ -253,23 +228,19 @@ class FakeSession {
   #silentBytes = 0;
   #speechStartBytes = 0;
   #tonePhase = 0;
-  #stamp = 0;
-  #sessionNumber: number;
   /** Conversation mode: the caller input being answered (-1 = the greeting) and whether its tool ran. */
   #turnIndex = -1;
   #toolCalled = new Set<number>();
 
-  constructor(fake: OpenAIRealtimeFake, socket: WebSocket, req: http.IncomingMessage, script: FakeModelScript, hooks: FakeModelHooks) {
+  constructor(fake: OpenAIRealtimeFake, socket: WebSocket, req: http.IncomingMessage, script: FakeModelScript) {
     this.#socket = socket;
     this.#script = script;
-    this.#hooks = hooks;
     let resolveClosed: () => void = () => undefined;
     const closed = new Promise<void>((resolve) => {
       resolveClosed = resolve;
     });
     this.record = { id: `sess_${fake.sessions.length + 1}`, headers: req.headers, events: [], audio: [], errorsSent: [], truncates: [], items: new Map(), closed, socket };
     fake.sessions.push(this.record);
-    this.#sessionNumber = fake.sessions.length & 0xfff;
     socket.on('close', () => {
       this.#stopResponse();
       resolveClosed();
@@ -340,13 +311,11 @@ class FakeSession {
 
   #onAppend(event: Record<string, unknown>): void {
     if (typeof event.audio !== 'string') return this.#error('invalid_value', "Invalid 'audio'.", 'audio', event.event_id);
-    this.#hooks.onAppend?.(event.audio, performance.now());
-    if (!this.#script.recordAudio && !this.#script.detectSpeech) return;
     const bytes = Buffer.from(event.audio, 'base64');
-    if (this.#script.recordAudio) this.record.audio.push(bytes);
+    this.record.audio.push(bytes);
     this.#bufferBytes += bytes.length;
     const vad = this.#turnDetection();
-    if (!vad || !this.#script.detectSpeech) return;
+    if (!vad) return;
     const silenceMs = typeof vad.silence_duration_ms === 'number' ? vad.silence_duration_ms : 500;
     const loud = mulawEnergy(bytes) > this.#script.speechThreshold;
     if (loud) {
@@ -441,11 +410,8 @@ class FakeSession {
       transcript = quoted;
       ms = replyAudioMs(quoted);
     }
-    const interval = this.#script.deltaIntervalMs;
-    const offsetMs = interval > 0 && this.#script.deltaPhaseSpread ? Math.random() * interval : 0;
-    this.#active = { id, itemId, transcript, metadata, timer: null, immediate: null, remainingBytes: ms * 8, sentBytes: 0, firstDeltaMs: performance.now() + offsetMs, deltasSent: 0 };
-    if (offsetMs > 0) this.#active.timer = setTimeout(() => this.#streamNext(), offsetMs);
-    else this.#streamNext();
+    this.#active = { id, itemId, transcript, metadata, timer: null, immediate: null, remainingBytes: ms * 8, sentBytes: 0, firstDeltaMs: performance.now(), deltasSent: 0 };
+    this.#streamNext();
   }
 
   #streamNext(): void {
@@ -457,16 +423,10 @@ class FakeSession {
     const size = Math.min(this.#script.deltaBytes, active.remainingBytes);
     const chunk = toneChunk(size, this.#tonePhase);
     this.#tonePhase += size;
-    if (this.#script.stampDeltas && chunk.length >= 4) {
-      this.#stamp += 1;
-      // session number in the high bits: payloads are unique across concurrent sessions too
-      chunk.writeUInt32BE(((this.#sessionNumber << 20) | (this.#stamp & 0xfffff)) >>> 0, 0);
-    }
     active.remainingBytes -= size;
     active.sentBytes += size;
     this.record.items.get(active.itemId)!.audioBytes += size;
     const delta = chunk.toString('base64');
-    this.#hooks.onDelta?.(delta, performance.now());
     this.#send({ type: 'response.output_audio.delta', response_id: active.id, item_id: active.itemId, output_index: 0, content_index: 0, delta });
     active.deltasSent += 1;
     if (this.#script.deltaIntervalMs > 0) {

@@ -31,20 +31,7 @@ export interface CallerFakeOptions {
   streamSid?: string;
   accountSid?: string;
   customParameters: Record<string, string>;
-  /** Called for each outbound media frame as it arrives (bench). */
-  onFrame?: (payloadBase64: string, atMs: number) => void;
-  /** Keep received frames in `frames` (default true; off for load tests). */
-  recordFrames?: boolean;
-  /**
-   * Mask frames with an all-zero key (RFC 6455 allows any key; ws then skips the masking pass).
-   * Load tests only: it makes the caller cheaper than the service it measures.
-   */
-  zeroMask?: boolean;
 }
-
-const zeroMask = (mask: Buffer): void => {
-  mask.fill(0);
-};
 
 export interface ReceivedFrame {
   payload: Buffer;
@@ -88,7 +75,7 @@ export class TwilioCallerFake {
     const headers: Record<string, string> = {};
     if (options.signatureOverride !== undefined) headers['X-Twilio-Signature'] = options.signatureOverride;
     else if (options.authToken) headers['X-Twilio-Signature'] = getExpectedTwilioSignature(options.authToken, options.signedUrl ?? options.connectUrl, {});
-    const socket = new WebSocket(options.connectUrl, { headers, perMessageDeflate: false, ...(options.zeroMask ? { generateMask: zeroMask } : {}) });
+    const socket = new WebSocket(options.connectUrl, { headers, perMessageDeflate: false });
     return new Promise((resolve, reject) => {
       socket.once('unexpected-response', (_req, res) => {
         reject(new UpgradeRefusedError(res.statusCode ?? 0));
@@ -198,10 +185,9 @@ export class TwilioCallerFake {
     switch (message.event) {
       case 'media': {
         const payload = message.media?.payload ?? '';
-        this.#options.onFrame?.(payload, now);
-        const length = (payload.length * 3) / 4 - (payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0);
-        if (this.#options.recordFrames !== false) this.frames.push({ payload: Buffer.from(payload, 'base64'), atMs: now });
-        this.#playheadEndMs = Math.max(now, this.#playheadEndMs) + length / BYTES_PER_MS;
+        const bytes = Buffer.from(payload, 'base64');
+        this.frames.push({ payload: bytes, atMs: now });
+        this.#playheadEndMs = Math.max(now, this.#playheadEndMs) + bytes.length / BYTES_PER_MS;
         break;
       }
       case 'mark': {
