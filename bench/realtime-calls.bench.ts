@@ -131,13 +131,19 @@ function request<T>(proc: ChildProcess, type: string, reply: string): Promise<T>
   });
 }
 
+let pinnable: boolean | undefined;
+
+/** Whether `taskset` can pin processes here (asked once). */
 function canPin(): boolean {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+  if (pinnable === undefined) {
+    try {
+      execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+      pinnable = true;
+    } catch {
+      pinnable = false;
+    }
   }
+  return pinnable;
 }
 
 /**
@@ -148,16 +154,20 @@ function nodeFlags(): string[] {
   return [...REALTIME_NODE_FLAGS, ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [])];
 }
 
-/** `node <flags> --import tsx <args>`, on `core` when given (every thread it will start inherits it). */
-function nodeProcess(core: string | null, args: string[], env: Record<string, string>, stdout: 'inherit' | 'ignore', extraFlags: string[] = []): ChildProcess {
+/**
+ * `node <flags> --require tsx/cjs <args>`, on `core` when given (every thread it will start inherits
+ * it). tsx's CommonJS hook, not `--import tsx`: that one starts a loader thread whose garbage
+ * collection shares the pinned core.
+ */
+function nodeProcess(core: string | null, args: string[], env: Record<string, string>, extraFlags: string[] = []): ChildProcess {
   const nodeArgs = [...nodeFlags(), ...extraFlags, '--require', 'tsx/cjs', ...args];
-  const options = { stdio: ['ignore', stdout, 'inherit', 'ipc'] as ['ignore', 'inherit' | 'ignore', 'inherit', 'ipc'], env: { ...process.env, ...env } };
+  const options = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } };
   return core ? spawn('taskset', ['-c', core, process.execPath, ...nodeArgs], options) : spawn(process.execPath, nodeArgs, options);
 }
 
 async function spawnService(modelUrl: string, publicUrl: string): Promise<{ proc: ChildProcess; port: number }> {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const proc = nodeProcess(canPin() ? '0' : null, [__filename], { REALTIME_BENCH_CHILD: '1', REALTIME_BENCH_HARNESS: '0', BENCH_MODEL_URL: modelUrl, BENCH_PUBLIC_URL: publicUrl }, 'inherit', ['--expose-gc', ...profile]);
+  const proc = nodeProcess(canPin() ? '0' : null, [__filename], { REALTIME_BENCH_CHILD: '1', REALTIME_BENCH_HARNESS: '0', BENCH_MODEL_URL: modelUrl, BENCH_PUBLIC_URL: publicUrl }, ['--expose-gc', ...profile]);
   const ready = await new Promise<{ port: number }>((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`realtime bench child exited with ${code}`)));
@@ -214,7 +224,7 @@ async function prosaasTarget(modelUrl: string, publicUrl: string): Promise<Targe
 type TargetKind = { kind: 'prosaas' } | { kind: 'reference'; dir: string } | { kind: 'null-relay' };
 
 async function nullRelayTarget(modelUrl: string): Promise<Target> {
-  const proc = nodeProcess(canPin() ? '0' : null, [path.join(__dirname, 'null-relay.ts')], { NULL_RELAY_TARGET: new URL(modelUrl).host }, 'inherit');
+  const proc = nodeProcess(canPin() ? '0' : null, [path.join(__dirname, 'null-relay.ts')], { NULL_RELAY_TARGET: new URL(modelUrl).host });
   const port = await new Promise<number>((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`the null relay exited with ${code}`)));
@@ -401,7 +411,7 @@ async function measure(): Promise<void> {
  */
 export async function run(): Promise<void> {
   const cores = canPin() ? '1' : null;
-  const harness = nodeProcess(cores, [__filename], { REALTIME_BENCH_HARNESS: '1', REALTIME_BENCH_PINNED: cores ? '1' : '0' }, 'inherit');
+  const harness = nodeProcess(cores, [__filename], { REALTIME_BENCH_HARNESS: '1', REALTIME_BENCH_PINNED: cores ? '1' : '0' });
   const code = await new Promise<number | null>((resolve, reject) => {
     harness.once('error', reject);
     harness.once('exit', resolve);
