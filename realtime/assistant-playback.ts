@@ -1,3 +1,4 @@
+import type { CallBridgeTiming } from './bridge-timing';
 import { FRAME_BYTES, FRAME_MS, FrameAssembler, OutboundQueue, TWILIO_MULAW_BYTES_PER_MS, bytesToMs, formatMarkName, parseMarkName, truncateAudioEndMs, type OutboundFrame } from './playback';
 
 /** Where the assistant's audio goes: the call's Twilio stream. */
@@ -9,12 +10,7 @@ export interface PlaybackSink {
   bufferedBytes(): number;
 }
 
-export interface PlaybackTiming {
-  maxAheadMs: number;
-  outboundQueueMaxMs: number;
-  twilioMaxBufferedBytes: number;
-  markIntervalMs: number;
-}
+export type PlaybackTiming = Pick<CallBridgeTiming, 'maxAheadMs' | 'outboundQueueMaxMs' | 'twilioMaxBufferedBytes' | 'markIntervalMs'>;
 
 export interface PlaybackStats {
   framesOut: number;
@@ -152,11 +148,6 @@ export class AssistantPlayback {
     this.#queue.clear();
     this.#onDrained = null;
     this.#clearPumpTimer();
-  }
-
-  /** Sends what may go now (after a stall, a start, or the end timer found frames still queued). */
-  resume(): void {
-    this.#schedulePump();
   }
 
   #finishItem(): void {
