@@ -26,6 +26,11 @@ const FALLBACK_RETENTION_DAYS = 2;
  */
 const RETENTION_CUTOFF_SQL = `:now::timestamptz - make_interval(days => COALESCE(b.recording_retention_days, :defaultDays))`;
 
+/** The replacements RETENTION_CUTOFF_SQL reads. */
+function cutoffReplacements(input: { now: string; defaultRetentionDays?: number }): { now: string; defaultDays: number } {
+  return { now: new Date(input.now).toISOString(), defaultDays: input.defaultRetentionDays ?? FALLBACK_RETENTION_DAYS };
+}
+
 function required<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw ApplicationFailure.nonRetryable(`${what} is not configured in this worker`, RECORDING_UNAVAILABLE);
   return value;
@@ -88,7 +93,7 @@ export function createRecordingActivities({ db, logger, recordings, twilioVoice 
                AND c.created_at <= ${RETENTION_CUTOFF_SQL})
            ORDER BY b.id`,
           {
-            replacements: { now: new Date(input.now).toISOString(), defaultDays: input.defaultRetentionDays ?? FALLBACK_RETENTION_DAYS, businessIds: input.businessIds ?? [] },
+            replacements: { ...cutoffReplacements(input), businessIds: input.businessIds ?? [] },
             type: QueryTypes.SELECT,
             transaction,
           },
@@ -101,13 +106,13 @@ export function createRecordingActivities({ db, logger, recordings, twilioVoice 
     async deleteExpiredRecordings(input: { businessId: string; now: string; defaultRetentionDays?: number }): Promise<{ deleted: number }> {
       const storage = required(recordings, 'recording storage');
       return db.withTenant({ businessId: input.businessId }, async (transaction) => {
-        const [business] = await db.sequelize.query<{ cutoff: Date }>(`SELECT ${RETENTION_CUTOFF_SQL} AS cutoff FROM businesses b WHERE b.id = :businessId`, {
-          replacements: { now: new Date(input.now).toISOString(), defaultDays: input.defaultRetentionDays ?? FALLBACK_RETENTION_DAYS, businessId: input.businessId },
+        const [retention] = await db.sequelize.query<{ cutoff: Date }>(`SELECT ${RETENTION_CUTOFF_SQL} AS cutoff FROM businesses b WHERE b.id = :businessId`, {
+          replacements: { ...cutoffReplacements(input), businessId: input.businessId },
           type: QueryTypes.SELECT,
           transaction,
         });
-        if (!business) return { deleted: 0 };
-        const cutoff = business.cutoff;
+        if (!retention) return { deleted: 0 }; // no such business
+        const cutoff = retention.cutoff;
         const calls = await Call.findAll({ where: { recordingPath: { [Op.ne]: null }, recordingDeletedAt: null, createdAt: { [Op.lte]: cutoff } }, limit: 500 });
         for (const call of calls) {
           await storage.delete(call.recordingPath!);
