@@ -54,7 +54,6 @@ withChromium('CRM administration in a browser', () => {
     expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
   }
 
-
   /** Waits for the "saved" message of one settings section (each section shows its own). */
   async function savedIn(page: Page, headingId: string): Promise<void> {
     await page.locator(`section[aria-labelledby=${headingId}]`).getByText('ההגדרות נשמרו.').waitFor();
