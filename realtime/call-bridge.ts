@@ -4,7 +4,8 @@ import type { Logger } from '../platform/logger';
 import { buildSessionUpdate, greetingResponse, type AssistantProfile } from './assistant-profile';
 import type { AssistantTools } from './assistant-tools';
 import type { CallEvents, CallIdentity, CallStats, UsageEvent } from './call-events';
-import { FaqMatcher, verbatimAnswerInstructions, type FaqEmbedder, type FaqMatch } from './faq-matcher';
+import type { FaqEmbedder, FaqMatch } from './faq-matcher';
+import { FaqFastPath } from './faq-fast-path';
 import { DtmfAggregator, dtmfModelText, type DtmfFlushReason } from './dtmf';
 import { AssistantPlayback } from './assistant-playback';
 import { FRAME_BYTES, FRAME_MS, TWILIO_MULAW_BYTES_PER_MS } from './playback';
@@ -20,8 +21,6 @@ const START_TIMEOUT_MS = 10_000;
 const MODEL_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** After the assistant's goodbye has played, wait this long before hanging up. */
 const END_CALL_TAIL_MS = 300;
-/** response.metadata key of an FAQ fast-path answer (response.created echoes it). */
-const FAQ_METADATA_KEY = 'prosaas_faq';
 
 export type StartAuthorization = { ok: true; businessId: string } | { ok: false; reason: string };
 
@@ -90,16 +89,7 @@ export class CallBridge {
   #discardedResponseIds = new Set<string>();
   #handledCallIds = new Set<string>();
 
-  #faqMatcher: FaqMatcher | null = null;
-  /** An FAQ answer waiting to be spoken (sent as its own response once no other response is active). */
-  #faqAnswer: FaqMatch | null = null;
-  #faqRequested = false;
-  #faqRequests = 0;
-  #faqEventId: string | null = null;
-  /** The answer given by the fast path in the caller's current turn (an answer_faq call then needs no round trip). */
-  #faqAnsweredThisTurn: string | null = null;
-  /** The model already looked the question up with answer_faq in this turn: the fast path stays out. */
-  #faqLookedUpThisTurn = false;
+  readonly #faq: FaqFastPath;
 
   #callerSpeaking = false;
   #bargeInTimer: NodeJS.Timeout | null = null;
@@ -141,6 +131,7 @@ export class CallBridge {
       },
       onQueueFull: (dropped, totalDropped) => this.#logger.warn({ callSid: this.#callSid, dropped, totalDropped }, 'outbound queue full: dropped the oldest frames'),
     });
+    this.#faq = new FaqFastPath(options.faqEmbedder ?? null);
     this.#dtmf = new DtmfAggregator(timing.dtmfIdleMs, (digits, reason) => this.#onDtmfEntry(digits, reason));
     this.#twilio.on('message', (data: RawData, isBinary: boolean) => {
       if (!isBinary) this.#onTwilioData(data);
@@ -227,7 +218,7 @@ export class CallBridge {
       .loadProfile(authorization.businessId)
       .then((profile) => {
         this.#profile = profile;
-        this.#faqMatcher = profile.faq.length > 0 ? new FaqMatcher(profile.faq, { embedder: this.#options.faqEmbedder }) : null;
+        this.#faq.load(profile.faq);
         this.#configureSession();
       })
       .catch((error: unknown) => {
@@ -386,21 +377,15 @@ export class CallBridge {
   #onResponseCreated(response: Record<string, unknown> | undefined): void {
     this.#responseRequested = false;
     this.#activeResponseId = str(response?.id);
-    const metadata = response?.metadata as Record<string, unknown> | undefined;
-    if (metadata && FAQ_METADATA_KEY in metadata) {
-      this.#faqAnswer = null;
-      this.#faqRequested = false;
-      return;
-    }
+    if (this.#faq.isAnswer(response?.metadata as Record<string, unknown> | undefined)) return;
     // Another response (the VAD's automatic reply) got in before the FAQ answer: it gives way.
-    if (this.#faqAnswer) this.#interruptAssistant();
+    if (this.#faq.pending) this.#interruptAssistant();
   }
 
   #onModelError(error: Record<string, unknown> | undefined): void {
     this.#logger.warn({ callSid: this.#callSid, error }, 'model reported an error');
     // Our FAQ response.create lost the race to another response: resend once that one is done.
-    if (this.#faqRequested && error?.event_id === this.#faqEventId) {
-      this.#faqRequested = false;
+    if (this.#faq.refused(error?.event_id)) {
       this.#responseRequested = false;
       if (!this.#activeResponseId) this.#sendFaqAnswer();
     }
@@ -415,19 +400,14 @@ export class CallBridge {
    * where the caller stopped hearing it.
    */
   #tryFaqFastPath(transcript: unknown): void {
-    const matcher = this.#faqMatcher;
-    if (!matcher || typeof transcript !== 'string' || this.#phase !== 'live') return;
-    const local = matcher.matchLocal(transcript);
-    if (local) return this.#answerFaq(local, transcript);
-    void matcher.match(transcript).then((match) => {
-      if (match && this.#phase === 'live') this.#answerFaq(match, transcript);
+    if (typeof transcript !== 'string' || this.#phase !== 'live') return;
+    this.#faq.lookUp(transcript, (match) => {
+      if (this.#phase === 'live') this.#answerFaq(match, transcript);
     });
   }
 
   #answerFaq(match: FaqMatch, question: string): void {
-    if (this.#faqAnsweredThisTurn !== null || this.#faqLookedUpThisTurn) return;
-    this.#faqAnsweredThisTurn = match.entry.answer;
-    this.#faqAnswer = match;
+    if (!this.#faq.accept(match)) return;
     this.#options.events.onToolCall({
       ...this.#identity(),
       name: 'faq_fast_path',
@@ -442,16 +422,10 @@ export class CallBridge {
   }
 
   #sendFaqAnswer(): void {
-    const match = this.#faqAnswer;
-    if (!match) return;
-    this.#faqRequested = true;
+    const request = this.#faq.request(this.#callSid ?? '');
+    if (!request) return;
     this.#responseRequested = true;
-    this.#faqEventId = `faq_${this.#callSid}_${(this.#faqRequests += 1)}`;
-    this.#sendModel({
-      type: 'response.create',
-      event_id: this.#faqEventId,
-      response: { instructions: verbatimAnswerInstructions(match.entry.answer), tool_choice: 'none', metadata: { [FAQ_METADATA_KEY]: match.entry.id ?? 'faq' } },
-    });
+    this.#sendModel(request);
   }
 
   #onResponseDone(response: Record<string, unknown> | undefined): void {
@@ -460,7 +434,7 @@ export class CallBridge {
     if (!id || id === this.#activeResponseId) this.#activeResponseId = null;
     this.#usage = addUsage(this.#usage, response?.usage);
     this.#options.events.onUsage(this.#usageEvent());
-    if (this.#faqAnswer && !this.#faqRequested && !this.#activeResponseId) {
+    if (this.#faq.unrequested && !this.#activeResponseId) {
       this.#sendFaqAnswer();
     } else if (this.#pendingResponseCreate) {
       this.#pendingResponseCreate = false;
@@ -489,13 +463,14 @@ export class CallBridge {
     if (!callId || !name || this.#handledCallIds.has(callId)) return;
     this.#handledCallIds.add(callId);
     const parsed = json(event.arguments) ?? {};
-    if (name === 'answer_faq' && this.#faqAnsweredThisTurn !== null) {
+    const alreadySaid = this.#faq.answeredThisTurn;
+    if (name === 'answer_faq' && alreadySaid !== null) {
       // The fast path has answered this question already: close the call without another reply.
-      const output = { found: true, answer: this.#faqAnsweredThisTurn, alreadySaid: true };
+      const output = { found: true, answer: alreadySaid, alreadySaid: true };
       this.#sendModel({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: JSON.stringify(output) } });
       return;
     }
-    if (name === 'answer_faq') this.#faqLookedUpThisTurn = true;
+    if (name === 'answer_faq') this.#faq.lookedUpByModel();
     const startedAt = this.#now();
     const context = { businessId: this.#businessId!, callSid: this.#callSid!, faq: this.#profile?.faq };
     this.#options.tools
@@ -558,8 +533,7 @@ export class CallBridge {
 
   #onSpeechStarted(): void {
     this.#callerSpeaking = true;
-    this.#faqAnsweredThisTurn = null;
-    this.#faqLookedUpThisTurn = false;
+    this.#faq.newTurn();
     if (this.#bargeInTimer || !this.#playback.audible()) return;
     if (this.#timing.bargeInGraceMs === 0) {
       this.#bargeIn();
