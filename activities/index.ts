@@ -23,7 +23,6 @@ export type { SendNotificationInput } from './notifications';
 export type { StoreCallRecordingInput } from './recordings';
 export { RECORDING_UNAVAILABLE } from './recordings';
 export type { PlaceOutboundCallInput, PlacedOutboundCall } from './outbound-calls';
-export { OUTBOUND_CALL_REFUSED } from './outbound-calls';
 export type { CallTransferResult } from './call-transfer';
 export type { NotificationKind, NotificationParams } from './notification-texts';
 export type { BillingActivityDeps, PreparedContract, SigningLinkInput, IssuedInvoice, IssuedReceipt } from './billing';

@@ -5,6 +5,7 @@ import { Call, PhoneNumber } from '../data';
 import type { PhoneNumberChannel } from '../data/models';
 import { extractPhoneNumber } from '../domain';
 import { TwilioRequestRefusedError } from '../platform/twilio-voice-rest';
+import { FAILURE_TYPES } from '../temporal-config';
 import type { ActivityDependencies } from './dependencies';
 
 export interface PlaceOutboundCallInput {
@@ -22,9 +23,6 @@ export interface PlacedOutboundCall {
   to: string;
 }
 
-/** The call cannot be placed for good: no voice number, an invalid destination, Twilio refused. */
-export const OUTBOUND_CALL_REFUSED = 'OutboundCallRefused';
-
 const PENDING_PREFIX = 'pending-';
 
 export function createOutboundCallActivities({ db, twilioVoice, publicBaseUrl }: ActivityDependencies) {
@@ -37,9 +35,9 @@ export function createOutboundCallActivities({ db, twilioVoice, publicBaseUrl }:
      * placed before dialing again.
      */
     async placeOutboundCall(input: PlaceOutboundCallInput): Promise<PlacedOutboundCall> {
-      if (!twilioVoice || !publicBaseUrl) throw ApplicationFailure.nonRetryable('Twilio voice (account, token, PUBLIC_BASE_URL) is not configured', OUTBOUND_CALL_REFUSED, { reason: 'not_configured' });
+      if (!twilioVoice || !publicBaseUrl) throw ApplicationFailure.nonRetryable('Twilio voice (account, token, PUBLIC_BASE_URL) is not configured', FAILURE_TYPES.outboundCallRefused, { reason: 'not_configured' });
       const to = extractPhoneNumber(input.to).e164;
-      if (!to) throw ApplicationFailure.nonRetryable('the number to call is not valid', OUTBOUND_CALL_REFUSED, { reason: 'invalid_number' });
+      if (!to) throw ApplicationFailure.nonRetryable('the number to call is not valid', FAILURE_TYPES.outboundCallRefused, { reason: 'invalid_number' });
       const prepared = await db.withTenant({ businessId: input.businessId }, async (transaction) => {
         const number = await PhoneNumber.findOne({ where: { channels: { [Op.contains]: ['voice'] as PhoneNumberChannel[] } }, order: [['createdAt', 'ASC']], transaction });
         if (!number) return null;
@@ -52,7 +50,7 @@ export function createOutboundCallActivities({ db, twilioVoice, publicBaseUrl }:
         );
         return { call, from: number.e164 };
       });
-      if (!prepared) throw ApplicationFailure.nonRetryable('the business has no voice number to call from', OUTBOUND_CALL_REFUSED, { reason: 'no_caller_id' });
+      if (!prepared) throw ApplicationFailure.nonRetryable('the business has no voice number to call from', FAILURE_TYPES.outboundCallRefused, { reason: 'no_caller_id' });
       const { call, from } = prepared;
       const placed = (sid: string): PlacedOutboundCall => ({ callId: call.id, callSid: sid, from, to: call.toE164 ?? to });
       if (!call.callSid.startsWith(PENDING_PREFIX)) return placed(call.callSid);
@@ -73,7 +71,7 @@ export function createOutboundCallActivities({ db, twilioVoice, publicBaseUrl }:
         } catch (error) {
           if (error instanceof TwilioRequestRefusedError) {
             await db.withTenant({ businessId: input.businessId }, () => Call.update({ status: 'failed' }, { where: { id: call.id } }));
-            throw ApplicationFailure.nonRetryable(error.message, OUTBOUND_CALL_REFUSED, { reason: 'twilio_refused', code: error.code });
+            throw ApplicationFailure.nonRetryable(error.message, FAILURE_TYPES.outboundCallRefused, { reason: 'twilio_refused', code: error.code });
           }
           throw error;
         }

@@ -1,7 +1,7 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { type SignalDefinition } from '@temporalio/common';
-import { OUTBOUND_CALL_REFUSED, type PlacedOutboundCall } from '../activities';
-import { ID_POLICIES, workflowIds } from '../temporal-config';
+import type { PlacedOutboundCall } from '../activities';
+import { FAILURE_TYPES, ID_POLICIES, workflowIds } from '../temporal-config';
 import { callSession, outboundCall, type CallSessionInput, type OutboundCallInput } from '../workflows';
 import { applicationFailureOf } from './booking';
 
@@ -46,7 +46,7 @@ export async function placeOutboundCall(client: Client, options: { taskQueue: st
     return { kind: 'placed', call: await handle.result(), workflowId };
   } catch (error) {
     const failure = applicationFailureOf(error);
-    if (failure?.type === OUTBOUND_CALL_REFUSED) {
+    if (failure?.type === FAILURE_TYPES.outboundCallRefused) {
       const details = (failure.details?.[0] ?? {}) as { reason?: string };
       return { kind: 'refused', reason: details.reason ?? 'refused', message: failure.message };
     }

@@ -47,6 +47,8 @@ export const FAILURE_TYPES = {
   invalidBooking: 'InvalidBooking',
   /** The same idempotency key came with a different request. */
   idempotencyMismatch: 'IdempotencyKeyReused',
+  /** An outbound call cannot be placed (not configured, bad number, no caller id, Twilio refused); details: { reason }. */
+  outboundCallRefused: 'OutboundCallRefused',
 } as const;
 
 /** Workflow-id reuse and conflict choices, with their reasons, in one place. */
