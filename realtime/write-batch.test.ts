@@ -62,6 +62,24 @@ describe('batchWrites', () => {
     expect(counter.writes).toBe(3);
   });
 
+  it('batches several sockets in the same tick, each in one write', async () => {
+    const { port } = server.address() as { port: number };
+    const second = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+    await new Promise((resolve) => second.once('open', resolve));
+    const counters = [countWrites(client), countWrites(second)];
+    for (const text of ['a1', 'a2']) {
+      batchWrites(client);
+      client.send(text);
+      batchWrites(second);
+      second.send(text.replace('a', 'b'));
+    }
+    expect(counters.map((c) => c.writes)).toEqual([0, 0]);
+    await arrived(4);
+    expect([...received].sort()).toEqual(['a1', 'a2', 'b1', 'b2']);
+    expect(counters.map((c) => c.writes)).toEqual([1, 1]);
+    second.close();
+  });
+
   it('lets the next tick write again, and ignores a closed socket', async () => {
     batchWrites(client);
     client.send('first');
