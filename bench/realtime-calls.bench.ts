@@ -25,11 +25,13 @@
  *                              null relay, a line each (for comparing changes)
  *   BENCH_CPU_PROF=/tmp/prof   write a CPU profile of the service process
  *   BENCH_NODE_FLAGS="--trace-gc"   extra node flags for every process of the bench
+ *   BENCH_SERVICE_FLAGS="--trace-gc"   extra node flags for our service's process only
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { signStreamToken } from '../platform/stream-token';
@@ -54,6 +56,11 @@ interface ChildReport {
   heapUsedBytes: number;
   activeCalls: number;
   loopDelayP99Ms: number;
+  /** The longest event-loop stall and the longest GC pause in the window: a stall the service did not see was not the service's. */
+  loopDelayMaxMs: number;
+  gcPauseMaxMs: number;
+  /** Old-generation growth while calls run: what the next full GC, a pause for every call, must clean up. */
+  oldSpaceGrowthMbPerS: number;
   /** Service CPU time / wall time since the measurement started (1 = one full core). */
   cpuFraction: number;
   /** The part of cpuFraction spent in the kernel (system calls: the sockets). */
@@ -61,6 +68,10 @@ interface ChildReport {
 }
 
 const silentEvents: CallEvents = { onDtmf: () => undefined, onTranscript: () => undefined, onToolCall: () => undefined, onUsage: () => undefined, onEnd: () => undefined };
+
+function oldSpaceBytes(): number {
+  return v8.getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')?.space_used_size ?? NaN;
+}
 
 /** Child side: the realtime service alone on its core, answering report requests over IPC. */
 async function child(): Promise<void> {
@@ -83,24 +94,35 @@ async function child(): Promise<void> {
     logger: createLogger('realtime-bench', 'warn'),
   });
   const loop = monitorEventLoopDelay({ resolution: 1 });
+  let gcPauseMaxMs = 0;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauseMaxMs = Math.max(gcPauseMaxMs, entry.duration);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   let cpuFrom = process.cpuUsage();
   let wallFrom = performance.now();
+  let oldSpaceFrom = oldSpaceBytes();
   process.on('message', (message: { type: string }) => {
     if (message.type === 'reset-loop') {
       loop.reset();
+      gcPauseMaxMs = 0;
+      oldSpaceFrom = oldSpaceBytes();
       cpuFrom = process.cpuUsage();
       wallFrom = performance.now();
     }
     if (message.type === 'start-loop') loop.enable();
     if (message.type === 'report') {
       const loopDelayP99Ms = loop.percentile(99) / 1e6;
+      const loopDelayMaxMs = loop.max / 1e6;
+      const gcMaxMs = gcPauseMaxMs;
       const cpu = process.cpuUsage(cpuFrom);
       const wallMs = performance.now() - wallFrom;
+      const oldSpaceGrowthMbPerS = (oldSpaceBytes() - oldSpaceFrom) / 1048576 / (wallMs / 1000);
       const cpuFraction = (cpu.user + cpu.system) / 1000 / wallMs;
       const systemFraction = cpu.system / 1000 / wallMs;
       global.gc?.();
       const memory = process.memoryUsage();
-      const report: ChildReport = { type: 'report', rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, activeCalls: realtime.activeCalls(), loopDelayP99Ms, cpuFraction, systemFraction };
+      const report: ChildReport = { type: 'report', rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, activeCalls: realtime.activeCalls(), loopDelayP99Ms, loopDelayMaxMs, gcPauseMaxMs: gcMaxMs, oldSpaceGrowthMbPerS, cpuFraction, systemFraction };
       process.send!(report);
     }
     if (message.type === 'exit') void realtime.close().then(() => process.exit(0));
@@ -167,7 +189,8 @@ function nodeProcess(core: string | null, args: string[], env: Record<string, st
 
 async function spawnService(modelUrl: string, publicUrl: string): Promise<{ proc: ChildProcess; port: number }> {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const proc = nodeProcess(canPin() ? '0' : null, [__filename], { REALTIME_BENCH_CHILD: '1', REALTIME_BENCH_HARNESS: '0', BENCH_MODEL_URL: modelUrl, BENCH_PUBLIC_URL: publicUrl }, ['--expose-gc', ...profile]);
+  const serviceFlags = process.env.BENCH_SERVICE_FLAGS ? process.env.BENCH_SERVICE_FLAGS.split(' ') : [];
+  const proc = nodeProcess(canPin() ? '0' : null, [__filename], { REALTIME_BENCH_CHILD: '1', REALTIME_BENCH_HARNESS: '0', BENCH_MODEL_URL: modelUrl, BENCH_PUBLIC_URL: publicUrl }, ['--expose-gc', ...profile, ...serviceFlags]);
   const ready = await new Promise<{ port: number }>((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`realtime bench child exited with ${code}`)));
@@ -187,7 +210,11 @@ interface PhaseResult {
   memoryPerCallKb: number;
   heapPerCallKb: number;
   serviceLoopP99Ms: number;
+  serviceLoopMaxMs: number;
+  serviceGcMaxMs: number;
+  serviceOldGrowthMbPerS: number;
   harnessLoopP99Ms: number;
+  harnessLoopMaxMs: number;
   /** This process's CPU time / wall time while measuring (1 = its whole core: the fakes, not the service, would set the latency). */
   harnessCpuFraction: number;
   serviceCpuFraction: number;
@@ -255,7 +282,7 @@ function measuredFromProc(proc: ChildProcess, port: number, stop: () => Promise<
     report: () => {
       const sample = processSample(proc.pid!);
       const cpuFraction = (sample.cpuMs - from.cpuMs) / (performance.now() - from.wallMs);
-      return Promise.resolve({ type: 'report', rssBytes: sample.rssBytes, heapUsedBytes: NaN, activeCalls: NaN, loopDelayP99Ms: NaN, cpuFraction, systemFraction: NaN });
+      return Promise.resolve({ type: 'report', rssBytes: sample.rssBytes, heapUsedBytes: NaN, activeCalls: NaN, loopDelayP99Ms: NaN, loopDelayMaxMs: NaN, gcPauseMaxMs: NaN, oldSpaceGrowthMbPerS: NaN, cpuFraction, systemFraction: NaN });
     },
     startMeasuring: () => {
       from = { cpuMs: processSample(proc.pid!).cpuMs, wallMs: performance.now() };
@@ -315,6 +342,7 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
   const during = await service.report();
   loop.disable();
   const harnessLoopP99Ms = loop.percentile(99) / 1e6;
+  const harnessLoopMaxMs = loop.max / 1e6;
 
   const jitter: number[] = [];
   const lead: number[] = [];
@@ -351,9 +379,13 @@ async function runPhase(kind: 'latency' | 'pacing', calls: number, seconds: numb
     memoryPerCallKb: (during.rssBytes - baseline.rssBytes) / calls / 1024,
     heapPerCallKb: (during.heapUsedBytes - baseline.heapUsedBytes) / calls / 1024,
     serviceLoopP99Ms: during.loopDelayP99Ms,
+    serviceLoopMaxMs: during.loopDelayMaxMs,
+    serviceGcMaxMs: during.gcPauseMaxMs,
+    serviceOldGrowthMbPerS: during.oldSpaceGrowthMbPerS,
     serviceCpuFraction: during.cpuFraction,
     serviceSystemFraction: during.systemFraction,
     harnessLoopP99Ms,
+    harnessLoopMaxMs,
     harnessCpuFraction: (harnessCpu.user + harnessCpu.system) / 1000 / (measureToMs - measureFromMs),
   };
 }
@@ -368,8 +400,10 @@ async function measure(): Promise<void> {
   const referenceDir = referenceSampleDir();
   const latency = await runPhase('latency', calls, seconds, 'spread');
   const relay = await runPhase('latency', calls, seconds, 'spread', { kind: 'null-relay' });
+  const stalls = (r: PhaseResult) =>
+    `event loop service ${r.serviceLoopMaxMs.toFixed(1)} ms (GC pause ${r.serviceGcMaxMs.toFixed(1)} ms), harness ${r.harnessLoopMaxMs.toFixed(1)} ms`;
   const oneLine = (r: PhaseResult) =>
-    `held ${r.held}/${calls}; in p50 ${r.inbound.p50.toFixed(2)} p99 ${r.inbound.p99.toFixed(2)} max ${r.inbound.max.toFixed(1)} ms; out p50 ${r.outbound.p50.toFixed(2)} p99 ${r.outbound.p99.toFixed(2)} max ${r.outbound.max.toFixed(1)} ms; ${(r.serviceCpuFraction * 100).toFixed(1)} % of a core${Number.isNaN(r.serviceSystemFraction) ? '' : ` (kernel ${(r.serviceSystemFraction * 100).toFixed(1)} %)`}, harness ${(r.harnessCpuFraction * 100).toFixed(1)} %`;
+    `held ${r.held}/${calls}; in p50 ${r.inbound.p50.toFixed(2)} p99 ${r.inbound.p99.toFixed(2)} max ${r.inbound.max.toFixed(1)} ms; out p50 ${r.outbound.p50.toFixed(2)} p99 ${r.outbound.p99.toFixed(2)} max ${r.outbound.max.toFixed(1)} ms; ${(r.serviceCpuFraction * 100).toFixed(1)} % of a core${Number.isNaN(r.serviceSystemFraction) ? '' : ` (kernel ${(r.serviceSystemFraction * 100).toFixed(1)} %)`}, harness ${(r.harnessCpuFraction * 100).toFixed(1)} %; longest stall: ${stalls(r)}`;
   if (process.env.LATENCY_ONLY === '1') {
     console.log(`out of phase, bridge:     ${oneLine(latency)}`);
     console.log(`out of phase, null relay: ${oneLine(relay)}`);
@@ -387,8 +421,10 @@ async function measure(): Promise<void> {
   console.log(`outbound pacing jitter |gap-20|  ${fmt(pacing.jitter)}`);
   console.log(`outbound lead over playback      min ${pacing.lead.min.toFixed(1)} ms  p1 ${pacing.lead.p1.toFixed(1)} ms  p50 ${pacing.lead.p50.toFixed(1)} ms  max ${pacing.lead.max.toFixed(1)} ms (bound: REALTIME_MAX_AHEAD_MS 200 + one frame; < 0 = underrun)`);
   console.log(`service memory per call          RSS ${latency.memoryPerCallKb.toFixed(1)} KiB, JS heap ${latency.heapPerCallKb.toFixed(1)} KiB (delta / calls, latency phase); pacing phase (greeting queued) RSS ${pacing.memoryPerCallKb.toFixed(1)} KiB, heap ${pacing.heapPerCallKb.toFixed(1)} KiB`);
+  console.log(`service old-generation growth    ${latency.serviceOldGrowthMbPerS.toFixed(2)} MB/s during the latency phase (garbage left for the next full GC, which stops every call)`);
   console.log(`service CPU                      ${(latency.serviceCpuFraction * 100).toFixed(1)} % of one core (${(latency.serviceSystemFraction * 100).toFixed(1)} % in the kernel) for ${calls} calls (latency phase) -> ~${Math.floor(calls / latency.serviceCpuFraction)} calls per fully used core; pacing phase ${(pacing.serviceCpuFraction * 100).toFixed(1)} %`);
   console.log(`event loop delay p99             service ${latency.serviceLoopP99Ms.toFixed(2)} ms, harness ${latency.harnessLoopP99Ms.toFixed(2)} ms (latency phase); harness CPU ${(latency.harnessCpuFraction * 100).toFixed(1)} % of its core`);
+  console.log(`longest stall                    ${stalls(latency)} (latency phase); a frame's max above these was the kernel's or the VM's`);
   const p99 = Math.max(latency.inbound.p99, latency.outbound.p99);
   const ok = latency.held === calls && pacing.held === calls && p99 <= FLOOR_P99_ADDED_MS && calls >= FLOOR_CALLS_PER_CORE;
   console.log(`floor: >= ${FLOOR_CALLS_PER_CORE} calls per core with p99 added latency <= ${FLOOR_P99_ADDED_MS} ms: ${ok ? 'MET' : 'NOT MET'} (p99 ${p99.toFixed(2)} ms over ${calls} calls)`);
