@@ -9,6 +9,7 @@ import { migrate } from '../data/migrator';
 import { LogMessageProvider } from '../platform/messaging';
 import { WORKFLOWS_PATH } from '../workers';
 import { createLogger } from '../platform/logger';
+import { loadConfig } from '../platform/config';
 import { ensureDatabase, startEmbeddedPostgres } from '../scripts/lib/embedded-postgres';
 import { freePort } from '../scripts/lib/ports';
 import { startTestInfraProcess, type TestInfraProcess } from '../scripts/lib/test-infra-process';
@@ -142,6 +143,8 @@ async function startInProcessWorker(infra: BenchInfra, taskQueue: string, logger
     workflowsPath: WORKFLOWS_PATH,
     activities: createActivities({ db: workerDb, logger, messages: new LogMessageProvider(logger) }),
     maxConcurrentActivityTaskExecutions: 100,
+    // As the production worker (workers/index.ts): the configured cache, not the SDK's default.
+    maxCachedWorkflows: loadConfig({ DATABASE_URL: infra.databaseUrl, TEMPORAL_MAX_CACHED_WORKFLOWS: process.env.TEMPORAL_MAX_CACHED_WORKFLOWS }).TEMPORAL_MAX_CACHED_WORKFLOWS,
   });
   const running = worker.run();
   return async () => {

@@ -20,6 +20,13 @@ const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('prosaas'),
   TEMPORAL_TASK_QUEUE: z.string().default('prosaas-main'),
+  /**
+   * Workflows a worker keeps in memory between their tasks. Bookings and lead captures wait idle for
+   * days; the SDK's default (from the heap limit: ~2,300 on a 4 GB heap) kept hundreds of them, and
+   * the worker's GC pauses and booking latency grew with them. An evicted workflow replays its
+   * (short) history when it wakes.
+   */
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).max(100_000).default(250),
   TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),

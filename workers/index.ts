@@ -74,6 +74,7 @@ export async function startWorker(config: AppConfig): Promise<StartedWorker> {
       temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE, leadFollowUpAfterMs: config.LEAD_FOLLOW_UP_MINUTES * 60_000 },
       whatsappSenders: twilioWhatsapp ? { twilio: twilioWhatsapp } : {},
     }),
+    maxCachedWorkflows: config.TEMPORAL_MAX_CACHED_WORKFLOWS,
     ...workflowSource(),
   });
   const running = worker.run();
