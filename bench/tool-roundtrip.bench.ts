@@ -71,11 +71,7 @@ export async function run(): Promise<{ bookP50Ms: number; bookP99Ms: number }> {
       if (i % 10 === 0) repeats.push(await timed(() => book(i, slot), (o) => o.booked === true));
       return elapsed;
     });
-    const backToBack: number[] = [];
-    for (let i = 0; i < SEQUENTIAL; i++) {
-      const slot = nextSlot();
-      backToBack.push(await timed(() => book(2_000_000 + i, slot), (o) => o.booked === true));
-    }
+    const throughBridge = await bridgeRoundTrips({ client, taskQueue, businessId, databaseUrl: stack.infra.databaseUrl, count: SEQUENTIAL, nextSlot, intervalMs: INTERVAL_MS });
     // Baseline: the same booking through orchestration.bookAppointment with the request already parsed.
     const direct = await paced(SEQUENTIAL, INTERVAL_MS, (i) =>
       timed(
@@ -91,7 +87,12 @@ export async function run(): Promise<{ bookP50Ms: number; bookP99Ms: number }> {
     for (let i = 0; i < SEQUENTIAL; i++) {
       availability.push(await timed(() => tools.invoke('check_availability', { date: 'מחר', time: 'בעשר' }, { businessId, callSid: `CAbench-avail-${i}` }).then((r) => r.output), (o) => o.ok === true));
     }
-    const throughBridge = await bridgeRoundTrips({ client, taskQueue, businessId, databaseUrl: stack.infra.databaseUrl, count: SEQUENTIAL, nextSlot, intervalMs: INTERVAL_MS });
+    // Last: back to back leaves the most follow-up work and open workflows behind it.
+    const backToBack: number[] = [];
+    for (let i = 0; i < SEQUENTIAL; i++) {
+      const slot = nextSlot();
+      backToBack.push(await timed(() => book(2_000_000 + i, slot), (o) => o.booked === true));
+    }
     const bookStats = summarize(booked);
     console.log('\n== tool round trip: function call → TemporalAssistantTools → Temporal → worker → PostgreSQL → function output ==');
     console.log(`paced: one every ${INTERVAL_MS} ms; back to back: the next as soon as the last answered`);
