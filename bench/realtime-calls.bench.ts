@@ -114,7 +114,6 @@ async function child(): Promise<void> {
     if (message.type === 'report') {
       const loopDelayP99Ms = loop.percentile(99) / 1e6;
       const loopDelayMaxMs = loop.max / 1e6;
-      const gcMaxMs = gcPauseMaxMs;
       const cpu = process.cpuUsage(cpuFrom);
       const wallMs = performance.now() - wallFrom;
       const oldSpaceGrowthMbPerS = (oldSpaceBytes() - oldSpaceFrom) / 1048576 / (wallMs / 1000);
@@ -122,7 +121,7 @@ async function child(): Promise<void> {
       const systemFraction = cpu.system / 1000 / wallMs;
       global.gc?.();
       const memory = process.memoryUsage();
-      const report: ChildReport = { type: 'report', rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, activeCalls: realtime.activeCalls(), loopDelayP99Ms, loopDelayMaxMs, gcPauseMaxMs: gcMaxMs, oldSpaceGrowthMbPerS, cpuFraction, systemFraction };
+      const report: ChildReport = { type: 'report', rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, activeCalls: realtime.activeCalls(), loopDelayP99Ms, loopDelayMaxMs, gcPauseMaxMs, oldSpaceGrowthMbPerS, cpuFraction, systemFraction };
       process.send!(report);
     }
     if (message.type === 'exit') void realtime.close().then(() => process.exit(0));
@@ -168,12 +167,18 @@ function canPin(): boolean {
   return pinnable;
 }
 
+/** Space-separated node flags from an environment variable (none when it is unset). */
+function flagsFromEnv(name: string): string[] {
+  const value = process.env[name];
+  return value ? value.split(' ') : [];
+}
+
 /**
  * V8 flags of every process of the bench (service, harness, reference sample): the service's
  * production flags (realtime/node-flags.ts), plus BENCH_NODE_FLAGS (e.g. "--trace-gc").
  */
 function nodeFlags(): string[] {
-  return [...REALTIME_NODE_FLAGS, ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [])];
+  return [...REALTIME_NODE_FLAGS, ...flagsFromEnv('BENCH_NODE_FLAGS')];
 }
 
 /**
@@ -189,8 +194,7 @@ function nodeProcess(core: string | null, args: string[], env: Record<string, st
 
 async function spawnService(modelUrl: string, publicUrl: string): Promise<{ proc: ChildProcess; port: number }> {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const serviceFlags = process.env.BENCH_SERVICE_FLAGS ? process.env.BENCH_SERVICE_FLAGS.split(' ') : [];
-  const proc = nodeProcess(canPin() ? '0' : null, [__filename], { REALTIME_BENCH_CHILD: '1', REALTIME_BENCH_HARNESS: '0', BENCH_MODEL_URL: modelUrl, BENCH_PUBLIC_URL: publicUrl }, ['--expose-gc', ...profile, ...serviceFlags]);
+  const proc = nodeProcess(canPin() ? '0' : null, [__filename], { REALTIME_BENCH_CHILD: '1', REALTIME_BENCH_HARNESS: '0', BENCH_MODEL_URL: modelUrl, BENCH_PUBLIC_URL: publicUrl }, ['--expose-gc', ...profile, ...flagsFromEnv('BENCH_SERVICE_FLAGS')]);
   const ready = await new Promise<{ port: number }>((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`realtime bench child exited with ${code}`)));
